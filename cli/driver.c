@@ -1,0 +1,52 @@
+#include "driver.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/compile.h"
+#include "lang/resolve.h"
+#include "parser/parser.h"
+#include "stdlib/stdlib.h"
+
+ObjFunction *driver_compile(VM *vm, const Source *src, FILE *err, bool *has_value) {
+  Diags diags;
+  diags_init(&diags, src);
+  Node *program = parser_parse(src, &diags);
+  if (has_value) *has_value = program->block.tail != NULL;
+  ObjFunction *fn = NULL;
+  if (diags.errors == 0) {
+    FnInfo *info = resolve_program(vm, program, &diags);
+    if (diags.errors == 0) fn = compile_program(vm, src, program, info, &diags);
+  }
+  if (diags.count && err) {
+    fflush(stdout);
+    diags_print(&diags, err);
+  }
+  return diags.errors ? NULL : fn;
+}
+
+bool driver_run(VM *vm, ObjFunction *main_fn, Value *result, FILE *err) {
+  Value closure = val_obj(obj_closure(main_fn));
+  Fiber *f = fiber_new(vm, closure, 0, NULL);
+  FiberState st = vm_run(vm, f);
+  fflush(vm->rt->out);
+  if (st == FIBER_ERROR) {
+    vm_print_error(vm, err);
+    return false;
+  }
+  if (result) *result = f->result;
+  return true;
+}
+
+VM *driver_new_vm(unsigned long seed) {
+  VM *vm = vm_new();
+  vm_seed(vm, seed);
+  stdlib_install(vm);
+  Source *prelude = src_new("<prelude>", stdlib_prelude_source, strlen(stdlib_prelude_source));
+  ObjFunction *fn = driver_compile(vm, prelude, stderr, NULL);
+  if (!fn || !driver_run(vm, fn, NULL, stderr)) {
+    fprintf(stderr, "ppl: internal error: the prelude failed to load\n");
+    exit(70);
+  }
+  return vm;
+}

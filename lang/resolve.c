@@ -1,0 +1,385 @@
+#include "resolve.h"
+
+#include <gc/gc.h>
+#include <string.h>
+
+#define MAX_NESTING 1000
+
+typedef struct Scope {
+  struct Scope *parent;
+  FnInfo *fn;
+  bool is_global; /* the program's top level: declarations are globals */
+  Binding **items;
+  int count, cap;
+} Scope;
+
+typedef struct Resolver {
+  VM *vm;
+  Diags *diags;
+  Scope *scope;
+  FnInfo *fn;
+  int nesting;
+  bool too_deep;
+  /* top-level names of this program, and which are defined so far */
+  const char **top_names;
+  bool *top_defined;
+  int n_top, top_cap;
+} Resolver;
+
+static const char *const specials[] = {"sample", "observe", "factor", "condition"};
+
+bool resolve_is_reserved(const char *name) {
+  for (size_t i = 0; i < sizeof specials / sizeof *specials; i++)
+    if (strcmp(name, specials[i]) == 0) return true;
+  return strcmp(name, "infer") == 0;
+}
+
+static Special special_of(const char *name) {
+  if (strcmp(name, "sample") == 0) return SPECIAL_SAMPLE;
+  if (strcmp(name, "observe") == 0) return SPECIAL_OBSERVE;
+  if (strcmp(name, "factor") == 0) return SPECIAL_FACTOR;
+  if (strcmp(name, "condition") == 0) return SPECIAL_CONDITION;
+  return SPECIAL_NONE;
+}
+
+int fninfo_capture_index(const FnInfo *f, const Binding *b) {
+  for (int i = 0; i < f->n_captures; i++)
+    if (f->captures[i] == b) return i;
+  return -1;
+}
+
+static void add_capture(FnInfo *f, Binding *b) {
+  if (fninfo_capture_index(f, b) >= 0) return;
+  if (f->n_captures == f->cap) {
+    f->cap = f->cap ? f->cap * 2 : 4;
+    f->captures = GC_REALLOC(f->captures, sizeof(Binding *) * (size_t)f->cap);
+  }
+  f->captures[f->n_captures++] = b;
+}
+
+static void push_scope(Resolver *r, bool is_global) {
+  Scope *s = GC_MALLOC(sizeof *s);
+  memset(s, 0, sizeof *s);
+  s->parent = r->scope;
+  s->fn = r->fn;
+  s->is_global = is_global;
+  r->scope = s;
+}
+
+static void pop_scope(Resolver *r) { r->scope = r->scope->parent; }
+
+static int top_index(Resolver *r, const char *name) {
+  for (int i = 0; i < r->n_top; i++)
+    if (strcmp(r->top_names[i], name) == 0) return i;
+  return -1;
+}
+
+static Binding *new_binding(const char *name, BindKind kind, FnInfo *owner, Span span) {
+  Binding *b = GC_MALLOC(sizeof *b);
+  b->name = name;
+  b->kind = kind;
+  b->owner = owner;
+  b->slot = -1;
+  b->global = -1;
+  b->span = span;
+  return b;
+}
+
+static Binding *declare(Resolver *r, const char *name, Span span) {
+  if (resolve_is_reserved(name)) {
+    diag_error(r->diags, span, "choose another name", "'%s' is reserved and cannot be used as a name", name);
+  }
+  Scope *s = r->scope;
+  Binding *b;
+  if (s->is_global) {
+    b = new_binding(name, BIND_GLOBAL, NULL, span);
+    b->global = vm_global_declare(r->vm, vm_intern_cstr(r->vm, name));
+    int t = top_index(r, name);
+    if (t >= 0) r->top_defined[t] = true;
+  } else {
+    b = new_binding(name, BIND_LOCAL, r->fn, span);
+  }
+  if (s->count == s->cap) {
+    s->cap = s->cap ? s->cap * 2 : 8;
+    s->items = GC_REALLOC(s->items, sizeof(Binding *) * (size_t)s->cap);
+  }
+  s->items[s->count++] = b;
+  return b;
+}
+
+static Binding *lookup_scopes(Resolver *r, const char *name) {
+  for (Scope *s = r->scope; s; s = s->parent)
+    for (int i = s->count - 1; i >= 0; i--)
+      if (strcmp(s->items[i]->name, name) == 0) return s->items[i];
+  return NULL;
+}
+
+/* Every name visible here, for "did you mean". */
+static const char *suggest(Resolver *r, const char *name) {
+  int cap = 64, n = 0;
+  const char **names = GC_MALLOC(sizeof(char *) * (size_t)cap);
+#define ADD_NAME(x)                                                        \
+  do {                                                                     \
+    if (n == cap) {                                                        \
+      cap *= 2;                                                            \
+      names = GC_REALLOC(names, sizeof(char *) * (size_t)cap);             \
+    }                                                                      \
+    names[n++] = (x);                                                      \
+  } while (0)
+  for (Scope *s = r->scope; s; s = s->parent)
+    for (int i = 0; i < s->count; i++) ADD_NAME(s->items[i]->name);
+  for (int i = 0; i < r->n_top; i++) ADD_NAME(r->top_names[i]);
+  Runtime *rt = r->vm->rt;
+  for (int i = 0; i < rt->n_globals; i++)
+    if (rt->globals[i] != VAL_UNDEF && rt->global_names[i]->chars[0] != '_') ADD_NAME(rt->global_names[i]->chars);
+  for (size_t i = 0; i < sizeof specials / sizeof *specials; i++) ADD_NAME(specials[i]);
+#undef ADD_NAME
+  return diag_closest(name, names, n);
+}
+
+static void resolve_expr(Resolver *r, Node *n);
+static void resolve_block(Resolver *r, Node *n, bool new_scope);
+
+static void resolve_ident(Resolver *r, Node *n) {
+  const char *name = n->ident.name;
+  Binding *b = lookup_scopes(r, name);
+  if (b) {
+    n->ident.binding = b;
+    if (b->kind == BIND_LOCAL && b->owner != r->fn)
+      for (FnInfo *f = r->fn; f && f != b->owner; f = f->parent) add_capture(f, b);
+    if (b->kind == BIND_GLOBAL && r->fn->parent == NULL) {
+      int t = top_index(r, name);
+      if (t >= 0 && !r->top_defined[t] && r->vm->rt->globals[b->global] == VAL_UNDEF)
+        diag_error(r->diags, n->span, NULL, "'%s' is used before it is defined", name);
+    }
+    return;
+  }
+  if (special_of(name) != SPECIAL_NONE) {
+    diag_error(r->diags, n->span, "call it directly, like sample(normal(0, 1))",
+               "'%s' is a special form, not a value", name);
+    return;
+  }
+  ObjString *iname = vm_intern_cstr(r->vm, name);
+  int g = vm_global_index(r->vm, iname);
+  int t = top_index(r, name);
+  if (t >= 0 || (g >= 0 && r->vm->rt->globals[g] != VAL_UNDEF)) {
+    if (r->fn->parent == NULL && t >= 0 && !r->top_defined[t] && (g < 0 || r->vm->rt->globals[g] == VAL_UNDEF)) {
+      diag_error(r->diags, n->span, "move the definition above this line", "'%s' is used before it is defined",
+                 name);
+    }
+    b = new_binding(name, BIND_GLOBAL, NULL, n->span);
+    b->global = vm_global_declare(r->vm, iname);
+    n->ident.binding = b;
+    return;
+  }
+  const char *close = suggest(r, name);
+  if (close) {
+    char hint[160];
+    snprintf(hint, sizeof hint, "did you mean '%s'?", close);
+    diag_error(r->diags, n->span, hint, "unknown name '%s'", name);
+  } else {
+    diag_error(r->diags, n->span, NULL, "unknown name '%s'", name);
+  }
+}
+
+static void resolve_list(Resolver *r, NodeList *l) {
+  for (int i = 0; i < l->count; i++) resolve_expr(r, l->items[i]);
+}
+
+static void check_special_args(Resolver *r, Node *n) {
+  int argc = n->call.args.count;
+  switch (n->call.special) {
+  case SPECIAL_SAMPLE:
+    if (argc < 1 || argc > 2)
+      diag_error(r->diags, n->span, "sample(D) or sample(\"name\", D)", "sample expects 1 or 2 arguments, got %d",
+                 argc);
+    break;
+  case SPECIAL_OBSERVE:
+    if (argc != 2) diag_error(r->diags, n->span, "observe(D, value)", "observe expects 2 arguments, got %d", argc);
+    break;
+  case SPECIAL_FACTOR:
+    if (argc != 1) diag_error(r->diags, n->span, "factor(log_weight)", "factor expects 1 argument, got %d", argc);
+    break;
+  case SPECIAL_CONDITION:
+    if (argc != 1) diag_error(r->diags, n->span, "condition(boolean)", "condition expects 1 argument, got %d", argc);
+    break;
+  case SPECIAL_NONE: break;
+  }
+}
+
+static void resolve_fn(Resolver *r, Node *n) {
+  FnInfo *info = GC_MALLOC(sizeof *info);
+  memset(info, 0, sizeof *info);
+  info->parent = r->fn;
+  info->node = n;
+  n->fn.info = info;
+  FnInfo *saved_fn = r->fn;
+  r->fn = info;
+  push_scope(r, false);
+  if (n->fn.name) {
+    Binding *self = new_binding(n->fn.name, BIND_LOCAL, info, n->fn.name_span);
+    self->slot = 0;
+    Scope *s = r->scope;
+    s->cap = 8;
+    s->items = GC_MALLOC(sizeof(Binding *) * 8);
+    s->items[s->count++] = self;
+  }
+  for (int i = 0; i < n->fn.n_params; i++) {
+    for (int j = 0; j < i; j++)
+      if (strcmp(n->fn.params[i], n->fn.params[j]) == 0)
+        diag_error(r->diags, n->fn.param_spans[i], NULL, "parameter '%s' appears twice", n->fn.params[i]);
+    Binding *b = declare(r, n->fn.params[i], n->fn.param_spans[i]);
+    b->slot = i + 1;
+  }
+  resolve_block(r, n->fn.body, false);
+  pop_scope(r);
+  r->fn = saved_fn;
+}
+
+static void resolve_pattern(Resolver *r, Pattern *p) {
+  for (int i = 0; i < p->n; i++) {
+    for (int j = 0; j < i; j++)
+      if (strcmp(p->names[i], p->names[j]) == 0)
+        diag_error(r->diags, p->spans[i], NULL, "'%s' appears twice in one let", p->names[i]);
+    p->bindings[i] = declare(r, p->names[i], p->spans[i]);
+  }
+}
+
+static void resolve_stmt(Resolver *r, Node *n) {
+  switch (n->kind) {
+  case N_LET:
+    resolve_expr(r, n->let.value);
+    resolve_pattern(r, n->let.pattern);
+    break;
+  case N_FN:
+    if (n->fn.is_decl) {
+      resolve_fn(r, n);
+      n->fn.decl = declare(r, n->fn.name, n->fn.name_span);
+    } else {
+      resolve_expr(r, n);
+    }
+    break;
+  case N_TILDE:
+    resolve_list(r, &n->tilde.indices);
+    resolve_expr(r, n->tilde.dist);
+    n->tilde.binding = declare(r, n->tilde.name, n->tilde.name_span);
+    break;
+  case N_EXPR_STMT: resolve_expr(r, n->expr_stmt.expr); break;
+  case N_EMPTY: break;
+  default: resolve_expr(r, n); break;
+  }
+}
+
+static void resolve_block(Resolver *r, Node *n, bool new_scope) {
+  if (new_scope) push_scope(r, false);
+  for (int i = 0; i < n->block.stmts.count; i++) resolve_stmt(r, n->block.stmts.items[i]);
+  if (n->block.tail) resolve_expr(r, n->block.tail);
+  if (new_scope) pop_scope(r);
+}
+
+static void resolve_expr(Resolver *r, Node *n) {
+  if (!n) return;
+  if (++r->nesting > MAX_NESTING) {
+    if (!r->too_deep)
+      diag_error(r->diags, n->span, "split it up with let", "expression is nested too deeply (more than %d levels)",
+                 MAX_NESTING);
+    r->too_deep = true;
+    r->nesting--;
+    return;
+  }
+  switch (n->kind) {
+  case N_NUM:
+  case N_STR:
+  case N_BOOL:
+  case N_NIL: break;
+  case N_IDENT: resolve_ident(r, n); break;
+  case N_ARRAY: resolve_list(r, &n->array.items); break;
+  case N_RECORD:
+    for (int i = 0; i < n->record.keys.count; i++) {
+      Node *k = n->record.keys.items[i];
+      for (int j = 0; j < i; j++) {
+        Node *o = n->record.keys.items[j];
+        if (o->str.len == k->str.len && memcmp(o->str.chars, k->str.chars, (size_t)k->str.len) == 0)
+          diag_error(r->diags, k->span, NULL, "field '%.*s' appears twice in this record", k->str.len, k->str.chars);
+      }
+    }
+    resolve_list(r, &n->record.values);
+    break;
+  case N_RANGE:
+  case N_BINARY:
+  case N_AND:
+  case N_OR:
+    resolve_expr(r, n->binary.left);
+    resolve_expr(r, n->binary.right);
+    break;
+  case N_UNARY: resolve_expr(r, n->unary.operand); break;
+  case N_CALL: {
+    Node *callee = n->call.callee;
+    if (callee->kind == N_IDENT && !lookup_scopes(r, callee->ident.name))
+      n->call.special = special_of(callee->ident.name);
+    if (n->call.special != SPECIAL_NONE) check_special_args(r, n);
+    else resolve_expr(r, callee);
+    resolve_list(r, &n->call.args);
+    break;
+  }
+  case N_INDEX:
+    resolve_expr(r, n->index.object);
+    resolve_expr(r, n->index.index);
+    break;
+  case N_FIELD: resolve_expr(r, n->field.object); break;
+  case N_IF:
+    resolve_expr(r, n->if_.cond);
+    resolve_block(r, n->if_.then_branch, true);
+    if (n->if_.else_branch) {
+      if (n->if_.else_branch->kind == N_BLOCK) resolve_block(r, n->if_.else_branch, true);
+      else resolve_expr(r, n->if_.else_branch);
+    }
+    break;
+  case N_FOR:
+    resolve_expr(r, n->for_.iter);
+    push_scope(r, false);
+    n->for_.binding = declare(r, n->for_.var, n->for_.var_span);
+    resolve_expr(r, n->for_.guard);
+    resolve_block(r, n->for_.body, true);
+    pop_scope(r);
+    break;
+  case N_BLOCK: resolve_block(r, n, true); break;
+  case N_FN: resolve_fn(r, n); break;
+  default: resolve_stmt(r, n); break;
+  }
+  r->nesting--;
+}
+
+static void add_top(Resolver *r, const char *name) {
+  if (top_index(r, name) >= 0) return;
+  if (r->n_top == r->top_cap) {
+    r->top_cap = r->top_cap ? r->top_cap * 2 : 16;
+    r->top_names = GC_REALLOC(r->top_names, sizeof(char *) * (size_t)r->top_cap);
+    r->top_defined = GC_REALLOC(r->top_defined, sizeof(bool) * (size_t)r->top_cap);
+  }
+  r->top_names[r->n_top] = name;
+  r->top_defined[r->n_top] = false;
+  r->n_top++;
+}
+
+FnInfo *resolve_program(VM *vm, Node *program, Diags *diags) {
+  Resolver r;
+  memset(&r, 0, sizeof r);
+  r.vm = vm;
+  r.diags = diags;
+  FnInfo *main_info = GC_MALLOC(sizeof *main_info);
+  memset(main_info, 0, sizeof *main_info);
+  r.fn = main_info;
+  /* Collect top-level names first, so functions can use later globals. */
+  for (int i = 0; i < program->block.stmts.count; i++) {
+    Node *s = program->block.stmts.items[i];
+    if (s->kind == N_LET)
+      for (int j = 0; j < s->let.pattern->n; j++) add_top(&r, s->let.pattern->names[j]);
+    else if (s->kind == N_FN && s->fn.is_decl) add_top(&r, s->fn.name);
+    else if (s->kind == N_TILDE) add_top(&r, s->tilde.name);
+  }
+  push_scope(&r, true);
+  resolve_block(&r, program, false);
+  pop_scope(&r);
+  return main_info;
+}

@@ -1,0 +1,141 @@
+#include "print.h"
+
+#include <ctype.h>
+
+#include "dist.h"
+#include "object.h"
+
+static void write_string_repr(StrBuf *sb, const ObjString *s) {
+  sb_putc(sb, '"');
+  for (uint32_t i = 0; i < s->len; i++) {
+    unsigned char c = (unsigned char)s->chars[i];
+    switch (c) {
+    case '"': sb_puts(sb, "\\\""); break;
+    case '\\': sb_puts(sb, "\\\\"); break;
+    case '\n': sb_puts(sb, "\\n"); break;
+    case '\t': sb_puts(sb, "\\t"); break;
+    case '\r': sb_puts(sb, "\\r"); break;
+    default:
+      if (c < 0x20) sb_printf(sb, "\\x%02x", c);
+      else sb_putc(sb, (char)c);
+    }
+  }
+  sb_putc(sb, '"');
+}
+
+static bool is_identifier(const ObjString *s) {
+  if (s->len == 0 || !(isalpha((unsigned char)s->chars[0]) || s->chars[0] == '_')) return false;
+  for (uint32_t i = 1; i < s->len; i++)
+    if (!(isalnum((unsigned char)s->chars[i]) || s->chars[i] == '_')) return false;
+  return true;
+}
+
+void val_write(StrBuf *sb, Value v, bool repr) {
+  if (val_is_num(v)) {
+    sb_num(sb, val_as_num(v));
+    return;
+  }
+  if (v == VAL_NIL) {
+    sb_puts(sb, "nil");
+    return;
+  }
+  if (v == VAL_TRUE || v == VAL_FALSE) {
+    sb_puts(sb, v == VAL_TRUE ? "true" : "false");
+    return;
+  }
+  if (!val_is_obj(v)) {
+    sb_puts(sb, "<undefined>");
+    return;
+  }
+  switch (obj_type(v)) {
+  case OBJ_STRING:
+    if (repr) write_string_repr(sb, AS_STRING(v));
+    else sb_putn(sb, AS_STRING(v)->chars, AS_STRING(v)->len);
+    break;
+  case OBJ_ARRAY: {
+    ObjArray *a = AS_ARRAY(v);
+    sb_putc(sb, '[');
+    for (uint32_t i = 0; i < a->len; i++) {
+      if (i) sb_puts(sb, ", ");
+      val_write(sb, a->items[i], true);
+    }
+    sb_putc(sb, ']');
+    break;
+  }
+  case OBJ_RECORD: {
+    ObjRecord *r = AS_RECORD(v);
+    sb_putc(sb, '{');
+    for (uint32_t i = 0; i < r->shape->n; i++) {
+      if (i) sb_puts(sb, ", ");
+      ObjString *k = r->shape->keys[i];
+      if (is_identifier(k)) sb_putn(sb, k->chars, k->len);
+      else write_string_repr(sb, k);
+      sb_puts(sb, ": ");
+      val_write(sb, r->vals[i], true);
+    }
+    sb_putc(sb, '}');
+    break;
+  }
+  case OBJ_FUNCTION:
+    sb_printf(sb, "<fn %s>", AS_FUNCTION(v)->name ? AS_FUNCTION(v)->name->chars : "anonymous");
+    break;
+  case OBJ_CLOSURE: {
+    ObjString *name = AS_CLOSURE(v)->fn->name;
+    sb_printf(sb, "<fn %s>", name ? name->chars : "anonymous");
+    break;
+  }
+  case OBJ_BUILTIN: sb_printf(sb, "<builtin %s>", AS_BUILTIN(v)->name); break;
+  case OBJ_SHAPE: sb_puts(sb, "<shape>"); break;
+  case OBJ_SITE: sb_printf(sb, "<site %s>", AS_SITE(v)->name->chars); break;
+  case OBJ_DIST: {
+    ObjDist *d = AS_DIST(v);
+    if (d->cls->write) d->cls->write(sb, d);
+    else sb_printf(sb, "<%s>", d->cls->name);
+    break;
+  }
+  case OBJ_TAPE: sb_puts(sb, "<tape number>"); break;
+  case OBJ_NATIVE: {
+    ObjNative *n = AS_NATIVE(v);
+    if (n->cls->write) n->cls->write(sb, n);
+    else sb_printf(sb, "<%s>", n->cls->name);
+    break;
+  }
+  }
+}
+
+void val_print(FILE *out, Value v, bool repr) {
+  StrBuf sb;
+  sb_init(&sb);
+  val_write(&sb, v, repr);
+  fwrite(sb.data, 1, sb.len, out);
+  sb_free(&sb);
+}
+
+void val_describe(StrBuf *sb, Value v) {
+  const char *t = val_type_name(v);
+  if (val_is_num(v) || val_is_bool(v) || v == VAL_NIL) {
+    if (v == VAL_NIL) {
+      sb_puts(sb, "nil");
+      return;
+    }
+    sb_printf(sb, "%s ", t);
+    val_write(sb, v, true);
+    return;
+  }
+  if (val_is(v, OBJ_STRING)) {
+    sb_puts(sb, "string ");
+    if (AS_STRING(v)->len <= 40) val_write(sb, v, true);
+    else sb_printf(sb, "of length %u", AS_STRING(v)->len);
+    return;
+  }
+  if (val_is(v, OBJ_ARRAY)) {
+    sb_printf(sb, "array of length %u", AS_ARRAY(v)->len);
+    return;
+  }
+  if (val_is(v, OBJ_DIST)) {
+    sb_puts(sb, "distribution ");
+    val_write(sb, v, true);
+    return;
+  }
+  sb_puts(sb, t);
+}

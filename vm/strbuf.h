@@ -1,0 +1,25 @@
+/* strbuf.h — a growable byte buffer for building text (messages, str(),
+ * printing). Its memory is malloc'd and holds no heap pointers. */
+#ifndef PPL_STRBUF_H
+#define PPL_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct StrBuf {
+  char *data; /* NUL-terminated */
+  size_t len, cap;
+} StrBuf;
+
+void sb_init(StrBuf *sb);
+void sb_free(StrBuf *sb);
+void sb_putc(StrBuf *sb, char c);
+void sb_puts(StrBuf *sb, const char *s);
+void sb_putn(StrBuf *sb, const char *s, size_t n);
+void sb_printf(StrBuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vprintf(StrBuf *sb, const char *fmt, va_list ap);
+/* The shortest decimal text that reads back as d ("3", "0.1", "1e-300",
+ * "inf", "nan"). */
+void sb_num(StrBuf *sb, double d);
+
+#endif

@@ -1,0 +1,188 @@
+/* vm.h — the virtual machine: runtime state, fibers, the interpreter, the
+ * random-choice interface and runtime errors.
+ *
+ * Runtime  what all threads share: globals, interned strings, options.
+ * VM       one thread's execution state: the running fiber, its random
+ *          generator, the error being raised. Builtins receive a VM *.
+ * Fiber    one suspendable run of a program (DESIGN.md, "Fibers"): its own
+ *          value stack, call frames, loop indices, log weight and handler.
+ *          Heap values are immutable, so copying a fiber copies only its
+ *          stack, frames and loop indices.
+ *
+ * The VM never decides what a random choice means: at sample, observe,
+ * factor and condition it calls the handler installed on the running fiber.
+ * A handler may set fiber->suspend to make vm_run() return after the
+ * current instruction; vm_run() on the same fiber later continues from
+ * there.
+ */
+#ifndef PPL_VM_H
+#define PPL_VM_H
+
+#include <gsl/gsl_rng.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "object.h"
+#include "table.h"
+
+#define VM_MAX_FRAMES 200000
+#define VM_MAX_STACK (1u << 24)
+
+typedef struct Runtime {
+  Value *globals;
+  ObjString **global_names;
+  const Source **global_srcs; /* where each global was defined, or NULL */
+  Span *global_spans;
+  int n_globals, globals_cap;
+  Table global_index; /* name -> index (a number) */
+  Table strings;      /* the intern set */
+  pthread_mutex_t lock; /* guards strings and global_index */
+  uint32_t next_site_id;
+  volatile sig_atomic_t interrupted; /* set by the SIGINT handler */
+  uint64_t max_steps;                /* 0: no limit */
+  double deadline;                   /* 0: no limit; seconds since the epoch */
+  FILE *out;                         /* where print() writes */
+} Runtime;
+
+typedef struct CallFrame {
+  ObjClosure *closure;
+  const Instr *ip; /* next instruction; valid when the frame is not running */
+  uint32_t base;   /* stack index of slot 0 */
+} CallFrame;
+
+typedef enum FiberState {
+  FIBER_READY,     /* created, not yet run */
+  FIBER_SUSPENDED, /* stopped by its handler; vm_run() continues it */
+  FIBER_DONE,      /* finished; result holds the return value */
+  FIBER_ERROR,     /* a runtime error ended it; see vm->error */
+} FiberState;
+
+struct Fiber;
+struct VM;
+
+/* The call a random choice makes. site says where in the source it is and
+ * how it is named; vm_address() turns it into an address when a handler
+ * needs one. */
+typedef struct Choice {
+  const ObjSite *site;
+  Value dist;         /* sample, observe: the distribution */
+  Value name;         /* SITE_DYNAMIC: the string given */
+  const Value *index; /* SITE_INDEXED: the explicit indices */
+  int n_index;
+} Choice;
+
+typedef struct Handler {
+  const char *name;
+  Value (*on_sample)(struct VM *vm, struct Fiber *f, const Choice *c);
+  /* Must add to f->log_weight. */
+  void (*on_observe)(struct VM *vm, struct Fiber *f, const Choice *c, Value v);
+  /* Must add to f->log_weight; condition(b) arrives as a factor of 0 or
+   * -inf. */
+  void (*on_factor)(struct VM *vm, struct Fiber *f, const Choice *c, double log_w);
+} Handler;
+
+/* A for loop being run: its index (for addresses) and the stack slot of the
+ * array it is building (-1 when its value is not collected). */
+typedef struct LoopState {
+  double index;
+  int32_t out_slot;
+} LoopState;
+
+typedef struct Fiber {
+  Value *stack;
+  uint32_t sp, stack_cap;
+  CallFrame *frames;
+  uint32_t n_frames, frames_cap;
+  LoopState *loops; /* the for loops being run, outermost first */
+  uint32_t n_loops, loops_cap;
+  FiberState state;
+  bool suspend; /* set by a handler: stop after this instruction */
+  Value result;
+  double log_weight;
+  const Handler *handler;
+  void *hdata; /* the handler's per-fiber state */
+} Fiber;
+
+typedef struct ErrorFrame {
+  const char *fn_name;
+  const Source *src;
+  Span span;
+} ErrorFrame;
+
+typedef struct RuntimeError {
+  char *message;
+  char *hint; /* or NULL */
+  const Source *src;
+  Span span;
+  ErrorFrame *frames; /* innermost first */
+  int n_frames;
+} RuntimeError;
+
+typedef struct VM {
+  Runtime *rt;
+  Fiber *fiber; /* running fiber, or NULL */
+  gsl_rng *rng;
+  jmp_buf *on_error; /* where vm_error() jumps */
+  RuntimeError error;
+  uint64_t steps;
+} VM;
+
+/* A runtime with no globals and a VM for the calling thread. */
+VM *vm_new(void);
+/* A VM for another thread on the same runtime, with its own generator. */
+VM *vm_fork(VM *vm, unsigned long seed);
+void vm_seed(VM *vm, unsigned long seed);
+
+ObjString *vm_intern(VM *vm, const char *chars, size_t len);
+ObjString *vm_intern_cstr(VM *vm, const char *chars);
+
+/* Globals. */
+int vm_global_index(VM *vm, ObjString *name);   /* -1 when unknown */
+int vm_global_declare(VM *vm, ObjString *name); /* existing or new index */
+void vm_define(VM *vm, const char *name, Value v);
+void vm_def_builtin(VM *vm, const char *name, BuiltinFn fn, int min_args, int max_args);
+Value vm_get_global(VM *vm, const char *name); /* VAL_UNDEF when missing */
+
+/* Fibers. */
+Fiber *fiber_new(VM *vm, Value callee, int argc, const Value *args);
+Fiber *fiber_copy(const Fiber *f);
+/* Runs f until it finishes, suspends or fails; returns its new state. On
+ * FIBER_ERROR the error is in vm->error. */
+FiberState vm_run(VM *vm, Fiber *f);
+/* Calls a function to completion in a fresh fiber with handler h (NULL: random
+ * choices are an error) and handler state hdata. A runtime error in the call
+ * is raised again in the caller's run. */
+Value vm_call(VM *vm, const Handler *h, void *hdata, Value callee, int argc, const Value *args);
+
+/* Errors. vm_error() raises a runtime error at the running instruction and
+ * does not return. */
+_Noreturn void vm_error(VM *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void vm_error_hint(VM *vm, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Raises again the error in vm->error (after a nested run failed), adding the
+ * running fiber's frames to its stack trace. */
+_Noreturn void vm_rethrow(VM *vm);
+void vm_print_error(VM *vm, FILE *out);
+/* "name: argument 2 must be a number, got string \"a\"" */
+_Noreturn void vm_type_error(VM *vm, const char *fn, int arg, const char *want, Value got);
+
+/* The source location of the running instruction of frame `depth` (0 =
+ * innermost) of the running fiber. */
+bool vm_location(VM *vm, int depth, const Source **src, Span *span);
+
+/* Addresses: the interned name of the choice, with the indices of the
+ * enclosing for loops (or the explicit ones) appended: "x[3][0]". */
+ObjString *vm_address(VM *vm, const Fiber *f, const Choice *c);
+
+/* Typed argument helpers for builtins. */
+double vm_arg_num(VM *vm, const char *fn, const Value *args, int i);
+ObjArray *vm_arg_array(VM *vm, const char *fn, const Value *args, int i);
+ObjString *vm_arg_string(VM *vm, const char *fn, const Value *args, int i);
+/* A whole number in [lo, hi] */
+long vm_arg_int(VM *vm, const char *fn, const Value *args, int i, long lo, long hi);
+
+#endif
