@@ -77,21 +77,32 @@ static bool blank(const char *s) {
   return true;
 }
 
-/* Compiles text; when it fails only for want of a final ';', compiles it
- * again with one added, so `let x = 3` works at the prompt. */
-static ObjFunction *compile_input(VM *vm, const char *text, bool *has_value) {
-  Source *src = src_new("<repl>", text, strlen(text));
-  ObjFunction *fn = driver_compile(vm, src, NULL, has_value);
-  if (fn) return fn;
+/* Lines read so far: each input is numbered from where it starts in the
+ * session, so messages point at the session's line. */
+static int session_line = 1;
+
+static ObjFunction *try_compile(VM *vm, const char *prefix, const char *text, const char *suffix,
+                                bool *has_value, FILE *err) {
   StrBuf sb;
   sb_init(&sb);
+  sb_puts(&sb, prefix);
   sb_puts(&sb, text);
-  sb_puts(&sb, ";");
-  Source *retry = src_new("<repl>", sb.data, sb.len);
+  sb_puts(&sb, suffix);
+  Source *src = src_new("<repl>", sb.data, sb.len);
+  src->first_line = session_line;
   sb_free(&sb);
-  fn = driver_compile(vm, retry, NULL, has_value);
-  if (fn) return fn;
-  return driver_compile(vm, src, stderr, has_value); /* report the original errors */
+  return driver_compile(vm, src, err, has_value);
+}
+
+/* Compiles an input. What a prompt should accept beyond a file: a last
+ * statement without its ';' (let x = 3), and a record literal standing
+ * alone ({a: 1}), which at the start of a file would be a block. */
+static ObjFunction *compile_input(VM *vm, const char *text, bool *has_value) {
+  ObjFunction *fn = try_compile(vm, "", text, "", has_value, NULL);
+  if (!fn) fn = try_compile(vm, "", text, ";", has_value, NULL);
+  if (!fn && text[strspn(text, " \t")] == '{') fn = try_compile(vm, "(", text, ")", has_value, NULL);
+  if (!fn) fn = try_compile(vm, "", text, "", has_value, stderr); /* report the original errors */
+  return fn;
 }
 
 static void eval(VM *vm, const char *text) {
@@ -100,7 +111,7 @@ static void eval(VM *vm, const char *text) {
   if (!fn) return;
   vm->rt->interrupted = 0;
   Value result;
-  if (driver_run(vm, fn, &result, stderr) && has_value) {
+  if (driver_run(vm, fn, &result, stderr) && has_value && result != VAL_NIL) {
     val_print(stdout, result, true);
     putchar('\n');
   }
@@ -181,6 +192,7 @@ int repl_main(VM *vm) {
       break;
     }
     if (input.len == 0 && line[0] == ':') {
+      session_line++;
       if (in.tty) add_history(line);
       bool go_on = command(vm, line);
       free(line);
@@ -195,6 +207,8 @@ int repl_main(VM *vm) {
       if (in.tty) add_history(input.data);
       eval(vm, input.data);
     }
+    for (const char *p = input.data; *p; p++) session_line += *p == '\n';
+    session_line++;
     input.len = 0;
     input.data[0] = '\0';
   }

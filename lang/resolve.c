@@ -92,6 +92,15 @@ static Binding *declare(Resolver *r, const char *name, Span span) {
   Scope *s = r->scope;
   Binding *b;
   if (s->is_global) {
+    for (int i = 0; i < s->count; i++)
+      if (strcmp(s->items[i]->name, name) == 0) {
+        char hint[160];
+        snprintf(hint, sizeof hint,
+                 "a top-level name is defined once per file (the first is at line %d); choose a new name",
+                 s->items[i]->span.line);
+        diag_error(r->diags, span, hint, "'%s' is already defined", name);
+        break;
+      }
     b = new_binding(name, BIND_GLOBAL, NULL, span);
     b->global = vm_global_declare(r->vm, vm_intern_cstr(r->vm, name));
     int t = top_index(r, name);

@@ -10,6 +10,7 @@
 %define api.pure full
 %define api.location.type {Span}
 %define parse.error custom
+%define parse.lac full
 %locations
 %lex-param {void *scanner}
 %parse-param {void *scanner} {ParseCtx *ctx}

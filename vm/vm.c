@@ -477,6 +477,8 @@ static _Noreturn void operand_error(VM *vm, OpCode op, Value a, Value b) {
 /* The slow path of arithmetic: string joining and errors. Numbers on a
  * differentiation tape will be handled here too. */
 static Value arith_slow(VM *vm, OpCode op, Value a, Value b) {
+  if (op == OP_ADD_K) op = OP_ADD;
+  if (op == OP_SUB_K) op = OP_SUB;
   if (op == OP_ADD && val_is(a, OBJ_STRING) && val_is(b, OBJ_STRING)) {
     ObjString *x = AS_STRING(a), *y = AS_STRING(b);
     ObjString *s = obj_alloc_atomic(sizeof(ObjString) + x->len + y->len + 1, OBJ_STRING);
