@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inference/inference.h"
+#include "inference/posterior.h"
+#include "inference/run.h"
 #include "lang/compile.h"
 #include "lang/resolve.h"
 #include "parser/parser.h"
@@ -28,6 +31,7 @@ ObjFunction *driver_compile(VM *vm, const Source *src, FILE *err, bool *has_valu
 bool driver_run(VM *vm, ObjFunction *main_fn, Value *result, FILE *err) {
   Value closure = val_obj(obj_closure(main_fn));
   Fiber *f = fiber_new(vm, closure, 0, NULL);
+  f->handler = &toplevel_handler;
   FiberState st = vm_run(vm, f);
   fflush(vm->rt->out);
   if (st == FIBER_ERROR) {
@@ -42,11 +46,36 @@ VM *driver_new_vm(unsigned long seed) {
   VM *vm = vm_new();
   vm_seed(vm, seed);
   stdlib_install(vm);
+  inference_install(vm);
   Source *prelude = src_new("<prelude>", stdlib_prelude_source, strlen(stdlib_prelude_source));
+  prelude->library = 1;
   ObjFunction *fn = driver_compile(vm, prelude, stderr, NULL);
   if (!fn || !driver_run(vm, fn, NULL, stderr)) {
     fprintf(stderr, "ppl: internal error: the prelude failed to load\n");
     exit(70);
   }
   return vm;
+}
+
+static Value write_csv_call(VM *vm, int argc, const Value *args) {
+  (void)argc;
+  posterior_write_csv(vm, args[0], AS_STRING(args[1])->chars);
+  return VAL_NIL;
+}
+
+bool driver_write_csv(VM *vm, Value post, const char *path, FILE *err) {
+  /* run through a builtin call so that an error is reported like any other */
+  Value args[2] = {post, val_obj(obj_string_cstr(path))};
+  Value fn = val_obj(obj_builtin("--output", write_csv_call, 2, 2));
+  jmp_buf jb;
+  jmp_buf *saved = vm->on_error;
+  if (setjmp(jb)) {
+    vm->on_error = saved;
+    vm_print_error(vm, err);
+    return false;
+  }
+  vm->on_error = &jb;
+  vm_call(vm, NULL, NULL, fn, 2, args);
+  vm->on_error = saved;
+  return true;
 }

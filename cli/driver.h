@@ -21,4 +21,8 @@ ObjFunction *driver_compile(VM *vm, const Source *src, FILE *err, bool *has_valu
  * and returns false; otherwise stores the program's value in *result. */
 bool driver_run(VM *vm, ObjFunction *main_fn, Value *result, FILE *err);
 
+/* Writes a posterior to a CSV file; prints an error to err and returns
+ * false when it cannot. */
+bool driver_write_csv(VM *vm, Value post, const char *path, FILE *err);
+
 #endif

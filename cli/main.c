@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "driver.h"
+#include "inference/inference.h"
 #include "repl.h"
 #include "vm/debug.h"
 
@@ -23,6 +24,7 @@ static void usage(FILE *out) {
         "                  gives the same output\n"
         "  --max-steps N   stop with an error after about N calls and loop steps\n"
         "  --timeout S     stop with an error after S seconds\n"
+        "  --output F.csv  write the last posterior the program made to F.csv\n"
         "  -h, --help      show this help\n"
         "  --version       show the version\n",
         out);
@@ -34,6 +36,7 @@ typedef struct Options {
   unsigned long seed;
   unsigned long long max_steps;
   double timeout;
+  const char *output;
 } Options;
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -73,6 +76,11 @@ static int parse_args(int argc, char **argv, Options *o) {
       if (strcmp(a, "--seed") == 0) o->seed = (unsigned long)d;
       else if (strcmp(a, "--max-steps") == 0) o->max_steps = (unsigned long long)d;
       else o->timeout = d;
+      continue;
+    }
+    if (strcmp(a, "--output") == 0) {
+      if (i + 1 >= argc) return usage_error("%s needs a value", a);
+      o->output = argv[++i];
       continue;
     }
     if (a[0] == '-' && a[1] != '\0') return usage_error("unknown option '%s'", a);
@@ -120,5 +128,13 @@ int main(int argc, char **argv) {
   if (o.timeout > 0) vm->rt->deadline = now_seconds() + o.timeout;
   bool ok = driver_run(vm, fn, NULL, stderr);
   fflush(stdout);
+  if (ok && o.output) {
+    Value post = inference_last_posterior(vm);
+    if (post == VAL_NIL) {
+      fprintf(stderr, "ppl: --output: the program made no posterior (its top level never called infer)\n");
+      return EXIT_RUNTIME;
+    }
+    if (!driver_write_csv(vm, post, o.output, stderr)) return EXIT_RUNTIME;
+  }
   return ok ? EXIT_OK : EXIT_RUNTIME;
 }

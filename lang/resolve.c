@@ -20,9 +20,11 @@ typedef struct Resolver {
   FnInfo *fn;
   int nesting;
   bool too_deep;
-  /* top-level names of this program, and which are defined so far */
+  /* top-level names of this program: which are defined so far, the fresh
+   * global slot each gets, and the slot the name had before (-1: none) */
   const char **top_names;
   bool *top_defined;
+  int *top_slot, *top_old;
   int n_top, top_cap;
 } Resolver;
 
@@ -102,9 +104,9 @@ static Binding *declare(Resolver *r, const char *name, Span span) {
         break;
       }
     b = new_binding(name, BIND_GLOBAL, NULL, span);
-    b->global = vm_global_declare(r->vm, vm_intern_cstr(r->vm, name));
-    int t = top_index(r, name);
-    if (t >= 0) r->top_defined[t] = true;
+    int t = top_index(r, name); /* every top-level declaration was collected */
+    b->global = r->top_slot[t];
+    r->top_defined[t] = true;
   } else {
     b = new_binding(name, BIND_LOCAL, r->fn, span);
   }
@@ -149,6 +151,12 @@ static const char *suggest(Resolver *r, const char *name) {
 static void resolve_expr(Resolver *r, Node *n);
 static void resolve_block(Resolver *r, Node *n, bool new_scope);
 
+static Binding *global_binding(const char *name, int slot, Span span) {
+  Binding *b = new_binding(name, BIND_GLOBAL, NULL, span);
+  b->global = slot;
+  return b;
+}
+
 static void resolve_ident(Resolver *r, Node *n) {
   const char *name = n->ident.name;
   Binding *b = lookup_scopes(r, name);
@@ -156,11 +164,6 @@ static void resolve_ident(Resolver *r, Node *n) {
     n->ident.binding = b;
     if (b->kind == BIND_LOCAL && b->owner != r->fn)
       for (FnInfo *f = r->fn; f && f != b->owner; f = f->parent) add_capture(f, b);
-    if (b->kind == BIND_GLOBAL && r->fn->parent == NULL) {
-      int t = top_index(r, name);
-      if (t >= 0 && !r->top_defined[t] && r->vm->rt->globals[b->global] == VAL_UNDEF)
-        diag_error(r->diags, n->span, NULL, "'%s' is used before it is defined", name);
-    }
     return;
   }
   if (special_of(name) != SPECIAL_NONE) {
@@ -168,17 +171,28 @@ static void resolve_ident(Resolver *r, Node *n) {
                "'%s' is a special form, not a value", name);
     return;
   }
-  ObjString *iname = vm_intern_cstr(r->vm, name);
-  int g = vm_global_index(r->vm, iname);
+  Runtime *rt = r->vm->rt;
   int t = top_index(r, name);
-  if (t >= 0 || (g >= 0 && r->vm->rt->globals[g] != VAL_UNDEF)) {
-    if (r->fn->parent == NULL && t >= 0 && !r->top_defined[t] && (g < 0 || r->vm->rt->globals[g] == VAL_UNDEF)) {
-      diag_error(r->diags, n->span, "move the definition above this line", "'%s' is used before it is defined",
-                 name);
+  if (t >= 0) {
+    /* A global this program defines further down: functions may use it (they
+     * run later); top-level code sees the name's previous definition, if
+     * any (the REPL's let x = x + 1). */
+    if (r->fn->parent != NULL) {
+      n->ident.binding = global_binding(name, r->top_slot[t], n->span);
+      return;
     }
-    b = new_binding(name, BIND_GLOBAL, NULL, n->span);
-    b->global = vm_global_declare(r->vm, iname);
-    n->ident.binding = b;
+    int old = r->top_old[t];
+    if (old >= 0 && rt->globals[old] != VAL_UNDEF) {
+      n->ident.binding = global_binding(name, old, n->span);
+      return;
+    }
+    diag_error(r->diags, n->span, "move the definition above this line", "'%s' is used before it is defined",
+               name);
+    return;
+  }
+  int g = vm_global_index(r->vm, vm_intern_cstr(r->vm, name));
+  if (g >= 0 && rt->globals[g] != VAL_UNDEF) {
+    n->ident.binding = global_binding(name, g, n->span);
     return;
   }
   const char *close = suggest(r, name);
@@ -365,9 +379,14 @@ static void add_top(Resolver *r, const char *name) {
     r->top_cap = r->top_cap ? r->top_cap * 2 : 16;
     r->top_names = GC_REALLOC(r->top_names, sizeof(char *) * (size_t)r->top_cap);
     r->top_defined = GC_REALLOC(r->top_defined, sizeof(bool) * (size_t)r->top_cap);
+    r->top_slot = GC_REALLOC(r->top_slot, sizeof(int) * (size_t)r->top_cap);
+    r->top_old = GC_REALLOC(r->top_old, sizeof(int) * (size_t)r->top_cap);
   }
+  ObjString *iname = vm_intern_cstr(r->vm, name);
   r->top_names[r->n_top] = name;
   r->top_defined[r->n_top] = false;
+  r->top_old[r->n_top] = vm_global_index(r->vm, iname);
+  r->top_slot[r->n_top] = vm_global_new(r->vm, iname);
   r->n_top++;
 }
 

@@ -5,7 +5,7 @@
  * stand as statements. To keep `if c {a} else {b}` at the start of a
  * statement from swallowing a following `[x]` or `(y)`, expressions at the
  * start of a statement use `nexpr`, the same grammar without the block-like
- * forms (and without record literals) at its left edge.
+ * forms at its left edge.
  */
 %define api.pure full
 %define api.location.type {Span}
@@ -203,7 +203,10 @@ static Node *mk_tilde(ParseCtx *ctx, Node *lhs, Node *dist, Span s) {
 
 static void yyerror(YYLTYPE *loc, void *scanner, ParseCtx *ctx, const char *msg) {
   (void)scanner;
-  diag_error(ctx->lex->diags, *loc, NULL, "%s", msg);
+  if (strcmp(msg, "memory exhausted") == 0) /* the parser's stack is full */
+    diag_error(ctx->lex->diags, *loc, "split it up with let", "the program is nested too deeply to parse");
+  else
+    diag_error(ctx->lex->diags, *loc, NULL, "%s", msg);
 }
 }
 
@@ -373,9 +376,11 @@ lambda
   : FN '(' params_opt ')' block { $$ = mk_fn(NULL, @1, $3, $5, @$); }
   ;
 
+/* A record with fields can start a statement or be a block's value:
+ * after '{', a name or string followed by ':' starts a record. {} is an
+ * empty record in expression position and an empty block elsewhere. */
 record
-  : '{' '}'                  { $$ = mk_record(NULL, @$); }
-  | '{' fields '}'           { $$ = mk_record($2, @$); }
+  : '{' fields '}'           { $$ = mk_record($2, @$); }
   | '{' fields ',' '}'       { $$ = mk_record($2, @$); }
   ;
 
@@ -472,7 +477,7 @@ primary
   | if_expr                  { $$ = $1; }
   | for_expr                 { $$ = $1; }
   | block_expr               { $$ = $1; }
-  | record                   { $$ = $1; }
+  | '{' '}'                  { $$ = mk_record(NULL, @$); }
   ;
 
 nprimary
@@ -484,6 +489,7 @@ nprimary
   | IDENT                    { $$ = mk(N_IDENT, @$); $$->ident.name = $1; }
   | '(' expr ')'             { $$ = $2; }
   | '[' args_opt ']'         { $$ = mk(N_ARRAY, @$); $$->array.items = *$2; }
+  | record                   { $$ = $1; }
   | lambda                   { $$ = $1; }
   ;
 

@@ -124,7 +124,8 @@ bool lex_string(LexState *st, Span loc, const char *body, size_t len, char **out
           }
           cp = cp * 16 + (unsigned long)h;
         }
-        good = good && j < len && digits > 0 && cp <= 0x10ffff;
+        /* surrogates (D800-DFFF) are not characters: they cannot be UTF-8 */
+        good = good && j < len && digits > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
       }
       if (!good) {
         lex_error(st, at, "write a code point as \\u{1F600}", "malformed \\u escape");
@@ -136,9 +137,17 @@ bool lex_string(LexState *st, Span loc, const char *body, size_t len, char **out
       i = j;
       break;
     }
-    default:
-      lex_error(st, at, "the escapes are \\n \\t \\r \\0 \\\\ \\\" and \\u{...}", "unknown escape '\\%c'", e);
+    default: {
+      /* name the whole character after the backslash, even when it takes
+       * several bytes of UTF-8 */
+      unsigned char lead = (unsigned char)e;
+      int n = lead < 0x80 ? 1 : (lead & 0xe0) == 0xc0 ? 2 : (lead & 0xf0) == 0xe0 ? 3 : (lead & 0xf8) == 0xf0 ? 4 : 1;
+      if (i + (size_t)n > len) n = (int)(len - i);
+      lex_error(st, at, "the escapes are \\n \\t \\r \\0 \\\\ \\\" and \\u{...}", "unknown escape '\\%.*s'", n,
+                body + i);
+      i += (size_t)n - 1;
       ok = false;
+    }
     }
   }
   char *copy = GC_MALLOC_ATOMIC(sb.len + 1);

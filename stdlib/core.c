@@ -141,7 +141,8 @@ static Value b_format(VM *vm, int argc, const Value *args) {
   }
   if (next < argc) {
     sb_free(&sb);
-    vm_error(vm, "format: %d values but only %d placeholders", argc - 1, next - 1);
+    vm_error(vm, "format: %d value%s but only %d placeholder%s", argc - 1, argc - 1 == 1 ? "" : "s", next - 1,
+             next - 1 == 1 ? "" : "s");
   }
   return sb_value(&sb);
 }
@@ -272,7 +273,7 @@ static Value array_moment(VM *vm, const char *name, Value arg) {
   ObjArray *a = AS_ARRAY(arg);
   bool want_mean = strcmp(name, "mean") == 0;
   if (a->len == 0 || (!want_mean && a->len < 2))
-    vm_error(vm, "%s: needs at least %d numbers, got %u", name, want_mean ? 1 : 2, a->len);
+    vm_error(vm, "%s: needs at least %d number%s, got %u", name, want_mean ? 1 : 2, want_mean ? "" : "s", a->len);
   double m = 0;
   for (uint32_t i = 0; i < a->len; i++) m += (num_item(vm, name, a, i) - m) / (i + 1);
   if (want_mean) return val_num(m);
@@ -463,7 +464,7 @@ static int cmp_items(const void *pa, const void *pb) {
     bool xn = x != x, yn = y != y;
     c = xn || yn ? (int)xn - (int)yn : (x > y) - (x < y);
   } else {
-    c = strcmp(AS_STRING(a->v)->chars, AS_STRING(b->v)->chars);
+    c = str_compare(AS_STRING(a->v), AS_STRING(b->v));
   }
   if (c) return c;
   return (a->i > b->i) - (a->i < b->i);
@@ -511,7 +512,7 @@ static Value b_contains(VM *vm, int argc, const Value *args) {
   if (val_is(args[0], OBJ_STRING)) {
     ObjString *s = AS_STRING(args[0]);
     ObjString *t = vm_arg_string(vm, "contains", args, 1);
-    return val_bool(strstr(s->chars, t->chars) != NULL);
+    return val_bool(str_find(s, t->chars, t->len, 0) >= 0);
   }
   ObjArray *a = vm_arg_array(vm, "contains", args, 0);
   for (uint32_t i = 0; i < a->len; i++)
@@ -656,13 +657,13 @@ static Value b_split(VM *vm, int argc, const Value *args) {
     if (sep->len == 0) {
       vm_error(vm, "split: the separator is empty");
     }
-    const char *p = s->chars, *end = s->chars + s->len;
+    size_t from = 0;
     for (;;) {
-      const char *q = strstr(p, sep->chars);
-      if (!q || q > end) q = end;
-      parts[n++] = string_value(p, (size_t)(q - p));
-      if (q == end) break;
-      p = q + sep->len;
+      long at = str_find(s, sep->chars, sep->len, from);
+      size_t to = at < 0 ? s->len : (size_t)at;
+      parts[n++] = string_value(s->chars + from, to - from);
+      if (at < 0) break;
+      from = to + sep->len;
     }
   }
   ObjArray *out = obj_array_from(parts, n);
@@ -731,7 +732,25 @@ static Value b_num(VM *vm, int argc, const Value *args) {
   return val_num(d);
 }
 
+/* _expect(value, kind, function, n): the prelude checks its arguments with
+ * this, so that a wrong one is reported in terms of the function the user
+ * called ("map: argument 1 must be an array") rather than its insides. */
+static Value b_expect(VM *vm, int argc, const Value *args) {
+  (void)argc;
+  Value v = args[0];
+  const char *kind = AS_STRING(args[1])->chars;
+  const char *fn = AS_STRING(args[2])->chars;
+  int arg = (int)val_as_num(args[3]) - 1;
+  if (strcmp(kind, "array") == 0 && !val_is(v, OBJ_ARRAY)) vm_type_error(vm, fn, arg, "an array", v);
+  if (strcmp(kind, "function") == 0 && !val_is(v, OBJ_CLOSURE) && !val_is(v, OBJ_BUILTIN))
+    vm_type_error(vm, fn, arg, "a function", v);
+  if (strcmp(kind, "count") == 0 && (!val_is_num(v) || val_as_num(v) < 0 || val_as_num(v) != floor(val_as_num(v))))
+    vm_type_error(vm, fn, arg, "a whole number >= 0", v);
+  return VAL_NIL;
+}
+
 void stdlib_install_core(VM *vm) {
+  vm_def_builtin(vm, "_expect", b_expect, 4, 4);
   vm_def_builtin(vm, "print", b_print, 0, -1);
   vm_def_builtin(vm, "println", b_println, 0, -1);
   vm_def_builtin(vm, "str", b_str, 1, 1);
@@ -784,4 +803,5 @@ void stdlib_install(VM *vm) {
   stdlib_install_core(vm);
   stdlib_install_math(vm);
   stdlib_install_io(vm);
+  stdlib_install_dist(vm);
 }

@@ -40,8 +40,9 @@ static int csv_field(VM *vm, const char *path, CsvReader *r, StrBuf *sb, bool *q
   if (r->p < r->end && *r->p == '"') {
     *quoted = true;
     r->p++;
+    int opened = r->line;
     for (;;) {
-      if (r->p >= r->end) vm_error(vm, "read_csv: %s:%d: a quoted field is not closed", path, r->line);
+      if (r->p >= r->end) vm_error(vm, "read_csv: %s:%d: a quoted field is not closed", path, opened);
       char c = *r->p++;
       if (c == '"') {
         if (r->p < r->end && *r->p == '"') {

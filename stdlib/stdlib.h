@@ -17,6 +17,7 @@ void stdlib_install(VM *vm);
 void stdlib_install_core(VM *vm);
 void stdlib_install_math(VM *vm);
 void stdlib_install_io(VM *vm);
+void stdlib_install_dist(VM *vm);
 
 /* The prelude's source text (stdlib/prelude.ppl, embedded at build time). */
 extern const char stdlib_prelude_source[];

@@ -2,6 +2,11 @@
  * (OBJ_DIST) whose behaviour comes from its class: parametric families are
  * defined in stdlib/, posteriors built by inference in inference/. The VM
  * itself only passes distributions to the handler of the running fiber.
+ *
+ * Values: continuous families produce numbers; bernoulli produces booleans;
+ * counts (binomial, poisson, ...) and categorical indices are numbers;
+ * categorical over values, delta and posteriors produce any value; dirichlet
+ * and multivariate_normal produce arrays of numbers.
  */
 #ifndef PPL_DIST_H
 #define PPL_DIST_H
@@ -15,27 +20,37 @@ struct VM;
 struct ObjDist;
 
 typedef enum DistKind {
-  DIST_CONTINUOUS, /* values are numbers, density w.r.t. Lebesgue measure */
-  DIST_DISCRETE,   /* values are numbers, booleans or anything; mass function */
-  DIST_VECTOR,     /* values are arrays of numbers (dirichlet, mvn) */
+  DIST_CONTINUOUS, /* numbers, with a density w.r.t. Lebesgue measure */
+  DIST_DISCRETE,   /* countable values, with a mass function */
+  DIST_VECTOR,     /* arrays of numbers (dirichlet, multivariate_normal) */
 } DistKind;
 
 typedef struct DistClass {
   const char *name;
   DistKind kind;
-  /* Draws one value using the running fiber's generator. */
+  /* Draws one value with vm->rng. */
   Value (*sample)(struct VM *vm, const struct ObjDist *d);
-  /* Log density or log mass at x; -inf outside the support (never an error
-   * for a value of the right type). */
+  /* Log density or log mass at x: -inf outside the support, never an error
+   * for a value of the right type; a value of the wrong type (a string for
+   * normal) is a runtime error naming the distribution. */
   double (*logpdf)(struct VM *vm, const struct ObjDist *d, Value x);
+  /* NULL when never defined for the family; a class may also return
+   * VAL_UNDEF when undefined for these parameters (student_t with nu <= 1),
+   * and inf when infinite. */
   Value (*mean)(struct VM *vm, const struct ObjDist *d);
   Value (*variance)(struct VM *vm, const struct ObjDist *d);
-  /* The finite support as an array, or NULL when it is infinite or
-   * continuous. */
+  /* The finite support as an array (in a fixed order), or NULL when it is
+   * infinite or continuous. */
   ObjArray *(*support)(struct VM *vm, const struct ObjDist *d);
-  /* Optional: extra operations (posteriors answer quantile, samples, ...). */
-  bool (*method)(struct VM *vm, const struct ObjDist *d, const char *name, int argc,
-                 const Value *args, Value *out);
+  /* Optional (NULL when not available): for numeric distributions. */
+  double (*cdf)(struct VM *vm, const struct ObjDist *d, double x);
+  double (*quantile)(struct VM *vm, const struct ObjDist *d, double p);
+  /* Optional: further named operations a class answers (posteriors answer
+   * "samples", "weights", "logz", "ess"). Returns false for an unknown
+   * name. */
+  bool (*method)(struct VM *vm, const struct ObjDist *d, const char *name, int argc, const Value *args,
+                 Value *out);
+  /* How the value prints: "normal(0, 1)". */
   void (*write)(StrBuf *sb, const struct ObjDist *d);
 } DistClass;
 
@@ -46,7 +61,7 @@ typedef struct ObjDist {
   const DistClass *cls;
   double p[DIST_MAX_PARAMS]; /* scalar parameters, in constructor order */
   Value a, b;                /* non-scalar parameters (weights, values, ...) */
-  void *aux;                 /* class-private derived data */
+  void *aux;                 /* class-private derived data (GC heap) */
 } ObjDist;
 
 #define AS_DIST(v) ((ObjDist *)val_as_obj(v))

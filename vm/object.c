@@ -1,6 +1,7 @@
 #include "object.h"
 
 #include <gc/gc.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dist.h"
@@ -37,6 +38,19 @@ ObjString *obj_string(const char *chars, size_t len) {
 }
 
 ObjString *obj_string_cstr(const char *chars) { return obj_string(chars, strlen(chars)); }
+
+int str_compare(const ObjString *a, const ObjString *b) {
+  uint32_t n = a->len < b->len ? a->len : b->len;
+  int c = memcmp(a->chars, b->chars, n);
+  if (c) return c;
+  return (a->len > b->len) - (a->len < b->len);
+}
+
+long str_find(const ObjString *hay, const char *needle, size_t needle_len, size_t from) {
+  if (from > hay->len) return -1;
+  const char *p = memmem(hay->chars + from, hay->len - from, needle, needle_len);
+  return p ? (long)(p - hay->chars) : -1;
+}
 
 ObjArray *obj_array(uint32_t len) {
   ObjArray *a = obj_alloc(sizeof(ObjArray) + sizeof(Value) * len, OBJ_ARRAY);
@@ -130,7 +144,26 @@ const char *val_type_name(Value v) {
   return "unknown";
 }
 
-int val_equal(Value a, Value b) {
+/* Compares one pair without descending; pushes the pairs of elements that
+ * must also be equal. Returns 0 when the pair differs. */
+typedef struct EqPair {
+  Value a, b;
+} EqPair;
+
+typedef struct EqStack {
+  EqPair *items;
+  size_t n, cap;
+} EqStack;
+
+static void eq_push(EqStack *s, Value a, Value b) {
+  if (s->n == s->cap) {
+    s->cap = s->cap ? s->cap * 2 : 32;
+    s->items = realloc(s->items, sizeof(EqPair) * s->cap);
+  }
+  s->items[s->n++] = (EqPair){a, b};
+}
+
+static int equal_shallow(Value a, Value b, EqStack *todo) {
   if (a == b) return !(val_is_num(a) && val_as_num(a) != val_as_num(a)); /* nan != nan */
   if (val_is_num(a) || val_is_num(b)) {
     return val_is_num(a) && val_is_num(b) && val_as_num(a) == val_as_num(b);
@@ -144,8 +177,7 @@ int val_equal(Value a, Value b) {
   case OBJ_ARRAY: {
     ObjArray *x = AS_ARRAY(a), *y = AS_ARRAY(b);
     if (x->len != y->len) return 0;
-    for (uint32_t i = 0; i < x->len; i++)
-      if (!val_equal(x->items[i], y->items[i])) return 0;
+    for (uint32_t i = 0; i < x->len; i++) eq_push(todo, x->items[i], y->items[i]);
     return 1;
   }
   case OBJ_RECORD: {
@@ -153,7 +185,8 @@ int val_equal(Value a, Value b) {
     if (x->shape->n != y->shape->n) return 0;
     for (uint32_t i = 0; i < x->shape->n; i++) {
       int j = x->shape == y->shape ? (int)i : shape_find(y->shape, x->shape->keys[i]);
-      if (j < 0 || !val_equal(x->vals[i], y->vals[j])) return 0;
+      if (j < 0) return 0;
+      eq_push(todo, x->vals[i], y->vals[j]);
     }
     return 1;
   }
@@ -161,3 +194,57 @@ int val_equal(Value a, Value b) {
   default: return 0;
   }
 }
+
+/* Iterative, so deeply nested values cannot overflow the C stack. */
+int val_equal(Value a, Value b) {
+  EqStack todo = {NULL, 0, 0};
+  int equal = equal_shallow(a, b, &todo);
+  while (equal && todo.n > 0) {
+    EqPair p = todo.items[--todo.n];
+    equal = equal_shallow(p.a, p.b, &todo);
+  }
+  free(todo.items);
+  return equal;
+}
+
+static uint64_t mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return x;
+}
+
+/* Below this depth the hash ignores structure: equal values still hash
+ * alike, and the C stack stays bounded. */
+#define HASH_DEPTH 32
+
+static uint64_t hash_at(Value v, int depth) {
+  if (val_is_num(v)) {
+    double d = val_as_num(v);
+    if (d == 0) d = 0; /* -0 == 0 */
+    return mix64(val_num(d));
+  }
+  if (!val_is_obj(v)) return mix64(v);
+  switch (obj_type(v)) {
+  case OBJ_STRING: return mix64(AS_STRING(v)->hash);
+  case OBJ_ARRAY: {
+    ObjArray *a = AS_ARRAY(v);
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ a->len;
+    for (uint32_t i = 0; depth < HASH_DEPTH && i < a->len; i++) h = mix64(h ^ hash_at(a->items[i], depth + 1));
+    return h;
+  }
+  case OBJ_RECORD: { /* field order does not matter for equality */
+    ObjRecord *r = AS_RECORD(v);
+    uint64_t h = 0x51ed270b27a5c6e1ull ^ r->shape->n;
+    for (uint32_t i = 0; depth < HASH_DEPTH && i < r->shape->n; i++)
+      h += mix64(((uint64_t)r->shape->keys[i]->hash << 32) ^ hash_at(r->vals[i], depth + 1));
+    return mix64(h);
+  }
+  case OBJ_DIST: return mix64((uint64_t)(uintptr_t)((ObjDist *)val_as_obj(v))->cls);
+  default: return mix64(v);
+  }
+}
+
+uint64_t val_hash(Value v) { return hash_at(v, 0); }

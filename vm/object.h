@@ -158,6 +158,10 @@ void *obj_alloc_atomic(size_t size, ObjType type); /* holds no pointers */
 uint32_t str_hash(const char *chars, size_t len);
 ObjString *obj_string(const char *chars, size_t len);
 ObjString *obj_string_cstr(const char *chars);
+/* Byte-wise order of two strings (which may hold NUL bytes): <0, 0, >0. */
+int str_compare(const ObjString *a, const ObjString *b);
+/* Position of needle in hay, or -1. */
+long str_find(const ObjString *hay, const char *needle, size_t needle_len, size_t from);
 
 ObjArray *obj_array(uint32_t len); /* items set to nil */
 ObjArray *obj_array_from(const Value *items, uint32_t len);
@@ -178,5 +182,7 @@ const char *val_type_name(Value v);
 /* Structural equality: numbers by value, strings by content, arrays and
  * records element by element, everything else by identity. */
 int val_equal(Value a, Value b);
+/* A hash consistent with val_equal: equal values hash alike. */
+uint64_t val_hash(Value v);
 
 #endif

@@ -1,6 +1,7 @@
 #include "print.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 
 #include "dist.h"
 #include "object.h"
@@ -16,7 +17,7 @@ static void write_string_repr(StrBuf *sb, const ObjString *s) {
     case '\t': sb_puts(sb, "\\t"); break;
     case '\r': sb_puts(sb, "\\r"); break;
     default:
-      if (c < 0x20) sb_printf(sb, "\\x%02x", c);
+      if (c < 0x20 || c == 0x7f) sb_printf(sb, "\\u{%x}", c); /* reads back as the same string */
       else sb_putc(sb, (char)c);
     }
   }
@@ -30,7 +31,8 @@ static bool is_identifier(const ObjString *s) {
   return true;
 }
 
-void val_write(StrBuf *sb, Value v, bool repr) {
+/* Everything but arrays and records. */
+static void write_leaf(StrBuf *sb, Value v, bool repr) {
   if (val_is_num(v)) {
     sb_num(sb, val_as_num(v));
     return;
@@ -52,30 +54,6 @@ void val_write(StrBuf *sb, Value v, bool repr) {
     if (repr) write_string_repr(sb, AS_STRING(v));
     else sb_putn(sb, AS_STRING(v)->chars, AS_STRING(v)->len);
     break;
-  case OBJ_ARRAY: {
-    ObjArray *a = AS_ARRAY(v);
-    sb_putc(sb, '[');
-    for (uint32_t i = 0; i < a->len; i++) {
-      if (i) sb_puts(sb, ", ");
-      val_write(sb, a->items[i], true);
-    }
-    sb_putc(sb, ']');
-    break;
-  }
-  case OBJ_RECORD: {
-    ObjRecord *r = AS_RECORD(v);
-    sb_putc(sb, '{');
-    for (uint32_t i = 0; i < r->shape->n; i++) {
-      if (i) sb_puts(sb, ", ");
-      ObjString *k = r->shape->keys[i];
-      if (is_identifier(k)) sb_putn(sb, k->chars, k->len);
-      else write_string_repr(sb, k);
-      sb_puts(sb, ": ");
-      val_write(sb, r->vals[i], true);
-    }
-    sb_putc(sb, '}');
-    break;
-  }
   case OBJ_FUNCTION:
     sb_printf(sb, "<fn %s>", AS_FUNCTION(v)->name ? AS_FUNCTION(v)->name->chars : "anonymous");
     break;
@@ -100,7 +78,65 @@ void val_write(StrBuf *sb, Value v, bool repr) {
     else sb_printf(sb, "<%s>", n->cls->name);
     break;
   }
+  case OBJ_ARRAY:
+  case OBJ_RECORD: break; /* containers are written by val_write */
   }
+}
+
+static bool is_container(Value v) { return val_is(v, OBJ_ARRAY) || val_is(v, OBJ_RECORD); }
+
+static uint32_t container_len(Value v) {
+  return val_is(v, OBJ_ARRAY) ? AS_ARRAY(v)->len : AS_RECORD(v)->shape->n;
+}
+
+/* Arrays and records are written with an explicit stack, not recursion, so
+ * a value nested a million deep prints instead of overflowing the C stack. */
+typedef struct WriteFrame {
+  Value v;
+  uint32_t next;
+} WriteFrame;
+
+void val_write(StrBuf *sb, Value v, bool repr) {
+  if (!is_container(v)) {
+    write_leaf(sb, v, repr);
+    return;
+  }
+  size_t cap = 16, n = 0;
+  WriteFrame *stack = malloc(sizeof(WriteFrame) * cap);
+  stack[n++] = (WriteFrame){v, 0};
+  sb_putc(sb, val_is(v, OBJ_ARRAY) ? '[' : '{');
+  while (n > 0) {
+    WriteFrame *top = &stack[n - 1];
+    Value c = top->v;
+    if (top->next == container_len(c)) {
+      sb_putc(sb, val_is(c, OBJ_ARRAY) ? ']' : '}');
+      n--;
+      continue;
+    }
+    uint32_t i = top->next++;
+    if (i) sb_puts(sb, ", ");
+    Value child;
+    if (val_is(c, OBJ_ARRAY)) {
+      child = AS_ARRAY(c)->items[i];
+    } else {
+      ObjString *k = AS_RECORD(c)->shape->keys[i];
+      if (is_identifier(k)) sb_putn(sb, k->chars, k->len);
+      else write_string_repr(sb, k);
+      sb_puts(sb, ": ");
+      child = AS_RECORD(c)->vals[i];
+    }
+    if (!is_container(child)) {
+      write_leaf(sb, child, true);
+      continue;
+    }
+    if (n == cap) {
+      cap *= 2;
+      stack = realloc(stack, sizeof(WriteFrame) * cap);
+    }
+    stack[n++] = (WriteFrame){child, 0};
+    sb_putc(sb, val_is(child, OBJ_ARRAY) ? '[' : '{');
+  }
+  free(stack);
 }
 
 void val_print(FILE *out, Value v, bool repr) {

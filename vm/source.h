@@ -22,6 +22,8 @@ typedef struct Source {
   const char *text; /* NUL-terminated */
   size_t len;
   int first_line;   /* line number of text's first line (REPL inputs) */
+  int library;      /* the prelude: errors inside it are reported at the
+                       user's call into it */
 } Source;
 
 /* Columns count code points, not bytes, so carets line up under UTF-8. */
@@ -50,5 +52,9 @@ const char *src_line(const Source *src, int line, size_t *len);
 bool src_use_color(FILE *out);
 
 Span span_join(Span a, Span b);
+
+/* The closest of candidates to name by edit distance, or NULL when none is
+ * close enough to be a likely typo ("did you mean ..."). */
+const char *src_closest(const char *name, const char *const *candidates, int n);
 
 #endif

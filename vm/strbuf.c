@@ -74,3 +74,13 @@ void sb_num(StrBuf *sb, double d) {
   }
   sb_puts(sb, buf);
 }
+
+NumText num_fmt(double d) {
+  NumText t;
+  StrBuf sb;
+  sb_init(&sb);
+  sb_num(&sb, d);
+  snprintf(t.s, sizeof t.s, "%s", sb.data);
+  sb_free(&sb);
+  return t;
+}

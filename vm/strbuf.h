@@ -22,4 +22,10 @@ void sb_vprintf(StrBuf *sb, const char *fmt, va_list ap);
  * "inf", "nan"). */
 void sb_num(StrBuf *sb, double d);
 
+/* The same text in a caller's buffer, for messages: "1234567", "0.1". */
+typedef struct NumText {
+  char s[40];
+} NumText;
+NumText num_fmt(double d);
+
 #endif

@@ -17,7 +17,26 @@
 
 /* ---------------------------------------------------------------- runtime */
 
+/* The VM running on this thread, for reporting an allocation failure as a
+ * runtime error of the program that caused it. */
+static __thread VM *running_vm;
+static __thread int in_oom;
+
+static void *on_out_of_memory(size_t bytes) {
+  VM *vm = running_vm;
+  if (vm && vm->on_error && !in_oom) {
+    in_oom = 1; /* reporting allocates too; a second failure exits (reset by vm_run) */
+    char size[64];
+    snprintf(size, sizeof size, "%.1f MB", (double)bytes / 1e6);
+    vm_error_hint(vm, "the program holds more data than memory allows", "out of memory (allocating %s)", size);
+  }
+  fprintf(stderr, "ppl: out of memory\n");
+  exit(1);
+}
+
 VM *vm_new(void) {
+  GC_set_oom_fn(on_out_of_memory);
+  GC_set_warn_proc(GC_ignore_warn_proc);
   Runtime *rt = GC_MALLOC(sizeof *rt);
   memset(rt, 0, sizeof *rt);
   table_init(&rt->global_index);
@@ -66,9 +85,7 @@ int vm_global_index(VM *vm, ObjString *name) {
   return found ? (int)val_as_num(v) : -1;
 }
 
-int vm_global_declare(VM *vm, ObjString *name) {
-  int i = vm_global_index(vm, name);
-  if (i >= 0) return i;
+int vm_global_new(VM *vm, ObjString *name) {
   Runtime *rt = vm->rt;
   if (rt->n_globals == rt->globals_cap) {
     int cap = rt->globals_cap ? rt->globals_cap * 2 : 256;
@@ -78,20 +95,24 @@ int vm_global_declare(VM *vm, ObjString *name) {
     rt->global_spans = GC_REALLOC(rt->global_spans, sizeof(Span) * (size_t)cap);
     rt->globals_cap = cap;
   }
-  i = rt->n_globals++;
+  int i = rt->n_globals++;
   rt->globals[i] = VAL_UNDEF;
   rt->global_names[i] = name;
   rt->global_srcs[i] = NULL;
   memset(&rt->global_spans[i], 0, sizeof(Span));
-  pthread_mutex_lock(&rt->lock);
-  table_set(&rt->global_index, name, val_num(i));
-  pthread_mutex_unlock(&rt->lock);
   return i;
 }
 
+void vm_global_set(VM *vm, int slot, Value v) {
+  Runtime *rt = vm->rt;
+  rt->globals[slot] = v;
+  pthread_mutex_lock(&rt->lock);
+  table_set(&rt->global_index, rt->global_names[slot], val_num(slot));
+  pthread_mutex_unlock(&rt->lock);
+}
+
 void vm_define(VM *vm, const char *name, Value v) {
-  int i = vm_global_declare(vm, vm_intern_cstr(vm, name));
-  vm->rt->globals[i] = v;
+  vm_global_set(vm, vm_global_new(vm, vm_intern_cstr(vm, name)), v);
 }
 
 void vm_def_builtin(VM *vm, const char *name, BuiltinFn fn, int min_args, int max_args) {
@@ -208,6 +229,20 @@ static _Noreturn void raise_error(VM *vm) {
   longjmp(*vm->on_error, 1);
 }
 
+/* Where an error is reported: the running instruction, unless it is inside
+ * the prelude, in which case the user's call into the prelude. */
+static void error_location(VM *vm, const Source **src, Span *span) {
+  *src = NULL;
+  memset(span, 0, sizeof *span);
+  Fiber *f = vm->fiber;
+  int n = f ? (int)f->n_frames : 0;
+  for (int d = 0; d < n; d++) {
+    if (!vm_location(vm, d, src, span)) continue;
+    if (!*src || !(*src)->library) return;
+  }
+  vm_location(vm, 0, src, span);
+}
+
 static _Noreturn void verror(VM *vm, const char *hint, const char *fmt, va_list ap) {
   StrBuf sb;
   sb_init(&sb);
@@ -216,11 +251,11 @@ static _Noreturn void verror(VM *vm, const char *hint, const char *fmt, va_list 
   e->message = gc_strdup(sb.data);
   sb_free(&sb);
   e->hint = hint ? gc_strdup(hint) : NULL;
-  e->src = NULL;
-  memset(&e->span, 0, sizeof e->span);
+  e->note = NULL;
+  e->note_src = NULL;
   e->frames = NULL;
   e->n_frames = 0;
-  vm_location(vm, 0, &e->src, &e->span);
+  error_location(vm, &e->src, &e->span);
   add_frames(vm, e);
   raise_error(vm);
 }
@@ -235,6 +270,30 @@ void vm_error_hint(VM *vm, const char *hint, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   verror(vm, hint, fmt, ap);
+}
+
+void vm_error_note(VM *vm, const Source *note_src, Span note_span, const char *note, const char *hint,
+                   const char *fmt, ...) {
+  /* the note is kept aside: verror resets it */
+  char *copy = gc_strdup(note);
+  va_list ap;
+  va_start(ap, fmt);
+  StrBuf sb;
+  sb_init(&sb);
+  sb_vprintf(&sb, fmt, ap);
+  va_end(ap);
+  RuntimeError *e = &vm->error;
+  e->message = gc_strdup(sb.data);
+  sb_free(&sb);
+  e->hint = hint ? gc_strdup(hint) : NULL;
+  e->note = copy;
+  e->note_src = note_src;
+  e->note_span = note_span;
+  e->frames = NULL;
+  e->n_frames = 0;
+  error_location(vm, &e->src, &e->span);
+  add_frames(vm, e);
+  raise_error(vm);
 }
 
 void vm_rethrow(VM *vm) {
@@ -259,13 +318,18 @@ static bool same_frame(const ErrorFrame *a, const ErrorFrame *b) {
 
 static void print_frame(FILE *out, const ErrorFrame *fr, bool first) {
   fprintf(out, "  %s %s", first ? "in" : "called from", fr->fn_name);
-  if (fr->src) fprintf(out, " (%s:%d:%d)", fr->src->name, fr->span.line, fr->span.col);
+  if (fr->src && fr->src->library) fputs(" (standard library)", out);
+  else if (fr->src) fprintf(out, " (%s:%d:%d)", fr->src->name, fr->span.line, fr->span.col);
   fputc('\n', out);
 }
 
 void vm_print_error(VM *vm, FILE *out) {
   RuntimeError *e = &vm->error;
-  src_report(out, e->src, e->span, "error", e->message ? e->message : "unknown error", e->hint);
+  src_report(out, e->src, e->span, "error", e->message ? e->message : "unknown error", e->note ? NULL : e->hint);
+  if (e->note) {
+    src_report(out, e->note_src, e->note_span, "note", e->note, NULL);
+    if (e->hint) fprintf(out, "hint: %s\n", e->hint);
+  }
   if (e->n_frames <= 1) return;
   /* Long traces come from deep recursion: show the innermost and outermost
    * frames and collapse runs of identical frames. */
@@ -494,7 +558,7 @@ static Value arith_slow(VM *vm, OpCode op, Value a, Value b) {
 
 static Value compare_slow(VM *vm, OpCode op, Value a, Value b) {
   if (val_is(a, OBJ_STRING) && val_is(b, OBJ_STRING)) {
-    int c = strcmp(AS_STRING(a)->chars, AS_STRING(b)->chars);
+    int c = str_compare(AS_STRING(a), AS_STRING(b));
     switch (op) {
     case OP_LT: case OP_LT_K: return val_bool(c < 0);
     case OP_LE: case OP_LE_K: return val_bool(c <= 0);
@@ -518,10 +582,10 @@ static _Noreturn void bool_error(VM *vm, const char *what, Value v) {
 
 static long whole_index(VM *vm, Value idx, uint32_t len, const char *what) {
   double d = val_as_num(idx);
-  if (d != floor(d)) vm_error(vm, "%s index must be a whole number, got %g", what, d);
+  if (d != floor(d)) vm_error(vm, "%s index must be a whole number, got %s", what, num_fmt(d).s);
   if (d < 0 || d >= (double)len) {
-    if (len == 0) vm_error(vm, "index %g is out of range: the %s is empty", d, what);
-    vm_error(vm, "index %g is out of range for %s of length %u (valid: 0 to %u)", d, what, len, len - 1);
+    if (len == 0) vm_error(vm, "index %s is out of range: the %s is empty", num_fmt(d).s, what);
+    vm_error(vm, "index %s is out of range for %s of length %u (valid: 0 to %u)", num_fmt(d).s, what, len, len - 1);
   }
   return (long)d;
 }
@@ -598,9 +662,9 @@ static Value make_range(VM *vm, Value a, Value b) {
   }
   double lo = val_as_num(a), hi = val_as_num(b);
   if (lo != floor(lo) || hi != floor(hi))
-    vm_error(vm, "range bounds must be whole numbers, got %g..%g", lo, hi);
+    vm_error(vm, "range bounds must be whole numbers, got %s..%s", num_fmt(lo).s, num_fmt(hi).s);
   double n = hi > lo ? hi - lo : 0;
-  if (n > 1e9) vm_error(vm, "range %g..%g is too long", lo, hi);
+  if (n > 1e9) vm_error(vm, "range %s..%s is too long", num_fmt(lo).s, num_fmt(hi).s);
   ObjArray *arr = obj_array((uint32_t)n);
   for (uint32_t i = 0; i < (uint32_t)n; i++) arr->items[i] = val_num(lo + i);
   return val_obj(arr);
@@ -725,7 +789,7 @@ L_GET_GLOBAL: {
   DISPATCH();
 }
 L_DEF_GLOBAL:
-  vm->rt->globals[AX] = *--sp;
+  vm_global_set(vm, (int)AX, *--sp);
   DISPATCH();
 
   NUM_BINARY(ADD, val_num(x + y))
@@ -1009,9 +1073,9 @@ L_FOR_RANGE: {
   if (!val_is_num(b)) vm_type_error(vm, "for ... in a..b", 1, "a number", b);
   double lo = val_as_num(a), hi = val_as_num(b);
   if (lo != floor(lo) || hi != floor(hi))
-    vm_error(vm, "range bounds must be whole numbers, got %g..%g", lo, hi);
+    vm_error(vm, "range bounds must be whole numbers, got %s..%s", num_fmt(lo).s, num_fmt(hi).s);
   for_n = hi > lo ? hi - lo : 0;
-  if (for_n > 4e9) vm_error(vm, "range %g..%g is too long", lo, hi);
+  if (for_n > 4e9) vm_error(vm, "range %s..%s is too long", num_fmt(lo).s, num_fmt(hi).s);
   goto for_start;
 }
 L_FOR_ARRAY:
@@ -1097,7 +1161,10 @@ L_SAMPLE: {
     pops = 1 + site->n_index;
   }
   SYNC();
-  if (UNLIKELY(!val_is(c.dist, OBJ_DIST))) vm_type_error(vm, "sample", pops - 1, "a distribution", c.dist);
+  /* x ~ D and x[i] ~ D read D as sample's first argument, sample("x", D) as
+   * its second */
+  if (UNLIKELY(!val_is(c.dist, OBJ_DIST)))
+    vm_type_error(vm, "sample", site->kind == SITE_DYNAMIC ? 1 : 0, "a distribution", c.dist);
   if (site->kind == SITE_DYNAMIC && !val_is(c.name, OBJ_STRING))
     vm_type_error(vm, "sample", 0, "a string (the choice's name)", c.name);
   if (UNLIKELY(!f->handler))
@@ -1137,6 +1204,7 @@ L_CONDITION: {
     if (!val_is_num(w)) vm_type_error(vm, "factor", 0, "a number (a log weight)", w);
     lw = val_as_num(w);
     if (lw != lw) vm_error(vm, "factor: the log weight is nan");
+    if (lw == INFINITY) vm_error(vm, "factor: the log weight is +inf");
   } else {
     if (!val_is_bool(w)) vm_type_error(vm, "condition", 0, "a boolean", w);
     lw = w == VAL_TRUE ? 0.0 : -INFINITY;
@@ -1172,20 +1240,26 @@ after_choice:
 }
 
 FiberState vm_run(VM *vm, Fiber *f) {
+  if (f->state == FIBER_DONE || f->state == FIBER_ERROR) return f->state;
   jmp_buf jb;
   jmp_buf *saved_jmp = vm->on_error;
   Fiber *saved_fiber = vm->fiber;
+  VM *saved_vm = running_vm;
   vm->fiber = f;
+  running_vm = vm;
+  in_oom = 0;
   if (setjmp(jb)) {
     f->state = FIBER_ERROR;
     vm->on_error = saved_jmp;
     vm->fiber = saved_fiber;
+    running_vm = saved_vm;
     return FIBER_ERROR;
   }
   vm->on_error = &jb;
   FiberState st = run(vm, f);
   vm->on_error = saved_jmp;
   vm->fiber = saved_fiber;
+  running_vm = saved_vm;
   return st;
 }
 

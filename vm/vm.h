@@ -118,6 +118,10 @@ typedef struct RuntimeError {
   char *hint; /* or NULL */
   const Source *src;
   Span span;
+  /* A second place the error concerns ("first made here"), or NULL. */
+  char *note;
+  const Source *note_src;
+  Span note_span;
   ErrorFrame *frames; /* innermost first */
   int n_frames;
 } RuntimeError;
@@ -129,6 +133,7 @@ typedef struct VM {
   jmp_buf *on_error; /* where vm_error() jumps */
   RuntimeError error;
   uint64_t steps;
+  void *ext; /* per-thread state owned by inference/ (the vm never looks inside) */
 } VM;
 
 /* A runtime with no globals and a VM for the calling thread. */
@@ -140,9 +145,13 @@ void vm_seed(VM *vm, unsigned long seed);
 ObjString *vm_intern(VM *vm, const char *chars, size_t len);
 ObjString *vm_intern_cstr(VM *vm, const char *chars);
 
-/* Globals. */
-int vm_global_index(VM *vm, ObjString *name);   /* -1 when unknown */
-int vm_global_declare(VM *vm, ObjString *name); /* existing or new index */
+/* Globals. A name maps to its latest definition's slot; defining a name
+ * again makes a new slot, so code compiled earlier (the prelude, earlier
+ * REPL inputs) keeps the value it was compiled against. */
+int vm_global_index(VM *vm, ObjString *name); /* -1 when unknown */
+int vm_global_new(VM *vm, ObjString *name);   /* a fresh undefined slot */
+/* Stores v in slot and makes the slot's name refer to it from now on. */
+void vm_global_set(VM *vm, int slot, Value v);
 void vm_define(VM *vm, const char *name, Value v);
 void vm_def_builtin(VM *vm, const char *name, BuiltinFn fn, int min_args, int max_args);
 Value vm_get_global(VM *vm, const char *name); /* VAL_UNDEF when missing */
@@ -163,6 +172,10 @@ Value vm_call(VM *vm, const Handler *h, void *hdata, Value callee, int argc, con
 _Noreturn void vm_error(VM *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void vm_error_hint(VM *vm, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Like vm_error_hint, with a note pointing at a second place in the source
+ * (shown after the error with its own line and caret). */
+_Noreturn void vm_error_note(VM *vm, const Source *note_src, Span note_span, const char *note, const char *hint,
+                             const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Raises again the error in vm->error (after a nested run failed), adding the
  * running fiber's frames to its stack trace. */
 _Noreturn void vm_rethrow(VM *vm);

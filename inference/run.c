@@ -1,0 +1,211 @@
+#include "run.h"
+
+#include <gc/gc.h>
+#include <math.h>
+#include <string.h>
+
+#include "vm/dist.h"
+#include "vm/print.h"
+
+Run *run_new(unsigned flags) {
+  Run *r = GC_MALLOC(sizeof *r);
+  memset(r, 0, sizeof *r);
+  r->flags = flags;
+  r->zero_dist = r->zero_value = r->pending_dist = VAL_NIL;
+  return r;
+}
+
+Run *run_copy(Run *r) {
+  Run *c = GC_MALLOC(sizeof *c);
+  *c = *r;
+  if (r->trace) r->trace->shared = true;
+  return c;
+}
+
+/* The address of a choice, unique in this run. Anonymous choices repeated
+ * at one base address (recursion) are numbered "#2", "#3", ...; a named
+ * address used twice is an error that points at both choices. */
+static ObjString *choice_address(VM *vm, Fiber *f, Run *r, const Choice *c) {
+  ObjString *addr = vm_address(vm, f, c);
+  Trace *t = r->trace;
+  if (!t) return addr;
+  if (c->site->kind == SITE_ANON) {
+    Value seen;
+    trace_own(&r->trace);
+    t = r->trace;
+    if (!table_get(&t->anon_counts, addr, &seen)) {
+      table_set(&t->anon_counts, addr, val_num(1));
+      return addr;
+    }
+    int k = (int)val_as_num(seen) + 1;
+    table_set(&t->anon_counts, addr, val_num(k));
+    StrBuf sb;
+    sb_init(&sb);
+    sb_printf(&sb, "%s#%d", addr->chars, k);
+    ObjString *numbered = vm_intern(vm, sb.data, sb.len);
+    sb_free(&sb);
+    return numbered;
+  }
+  TraceChoice *prev = trace_find(t, addr);
+  if (prev)
+    vm_error_note(vm, prev->site->src, prev->site->span, "the first choice at that address was made here",
+                  "give each choice its own address: x[i] ~ ... (with an index), or sample(\"x\" + str(i), D)",
+                  "the address '%s' is used by two choices in one run", addr->chars);
+  return addr;
+}
+
+/* Bookkeeping after a weight update: what first made the weight zero, what
+ * first weighed more than 1, and whether enumeration can drop this run. */
+static void weighed(Run *r, Fiber *f, const ObjSite *site, Value dist, Value value, double log_w) {
+  if (log_w > 0 && !r->positive_site) {
+    r->positive_site = site;
+    r->positive_weight = log_w;
+  }
+  if (r->zero_site || f->log_weight != -INFINITY) return;
+  r->zero_site = site;
+  r->zero_dist = dist;
+  r->zero_value = value;
+  if (r->flags & RUN_SUSPEND_AT_SAMPLE) f->suspend = true;
+}
+
+static void record(Run *r, ObjString *addr, Value value, Value dist, double logp, const ObjSite *site,
+                   bool observed, bool reused) {
+  trace_own(&r->trace);
+  TraceChoice c = {addr, value, dist, logp, site, observed, reused};
+  trace_add(r->trace, &c);
+}
+
+static Value on_sample(VM *vm, Fiber *f, const Choice *c) {
+  Run *r = f->hdata;
+  ObjDist *d = AS_DIST(c->dist);
+  if (r->flags & RUN_SUSPEND_AT_SAMPLE) {
+    ObjArray *support = d->cls->support ? d->cls->support(vm, d) : NULL;
+    if (!support) {
+      StrBuf sb;
+      sb_init(&sb);
+      val_write(&sb, c->dist, true);
+      char desc[200];
+      snprintf(desc, sizeof desc, "%s", sb.data);
+      sb_free(&sb);
+      vm_error_hint(vm,
+                    "enumerate needs every choice to have a finite support (bernoulli, categorical, "
+                    "uniform_int, binomial...); use importance, smc or mh for this model",
+                    "enumerate: this choice is from %s, which has %s support", desc,
+                    d->cls->kind == DIST_DISCRETE ? "an infinite" : "a continuous");
+    }
+    r->pending_dist = c->dist;
+    r->pending_support = support;
+    f->suspend = true;
+    return VAL_NIL; /* the driver puts the value in its place */
+  }
+  if (!r->trace && !r->replay) return d->cls->sample(vm, d);
+  ObjString *addr = choice_address(vm, f, r, c);
+  Value v;
+  double lp;
+  bool reused = false;
+  if (r->replay && table_get(r->replay, addr, &v)) {
+    lp = d->cls->logpdf(vm, d, v);
+    reused = true;
+    if (r->flags & RUN_WEIGH_REPLAYED) {
+      f->log_weight += lp;
+      weighed(r, f, c->site, c->dist, v, lp);
+    }
+  } else {
+    if (r->flags & RUN_REQUIRE_REPLAY)
+      vm_error_hint(vm, "give a value for every choice the model makes, keyed by its address",
+                    "density: no value was given for the choice '%s'", addr->chars);
+    v = d->cls->sample(vm, d);
+    lp = d->cls->logpdf(vm, d, v);
+  }
+  if (r->trace) record(r, addr, v, c->dist, lp, c->site, false, reused);
+  return v;
+}
+
+static void on_observe(VM *vm, Fiber *f, const Choice *c, Value v) {
+  Run *r = f->hdata;
+  ObjDist *d = AS_DIST(c->dist);
+  ObjString *addr = NULL;
+  if (r->trace || r->replay) {
+    addr = choice_address(vm, f, r, c);
+    Value given;
+    if (r->flags & RUN_SIMULATE_OBSERVES) v = d->cls->sample(vm, d);
+    else if (r->replay && table_get(r->replay, addr, &given)) v = given;
+  }
+  double lp = d->cls->logpdf(vm, d, v);
+  if (!(r->flags & RUN_IGNORE_EVIDENCE) && !(r->flags & RUN_SIMULATE_OBSERVES)) {
+    f->log_weight += lp;
+    weighed(r, f, c->site, c->dist, v, lp);
+  }
+  if (r->trace) record(r, addr, v, c->dist, lp, c->site, true, false);
+  r->n_weighed++;
+  if (r->flags & RUN_SUSPEND) f->suspend = true;
+}
+
+static void on_factor(VM *vm, Fiber *f, const Choice *c, double log_w) {
+  (void)vm;
+  Run *r = f->hdata;
+  if (!(r->flags & RUN_IGNORE_EVIDENCE) && !(r->flags & RUN_SIMULATE_OBSERVES)) {
+    f->log_weight += log_w;
+    weighed(r, f, c->site, VAL_NIL, c->site->op == SITE_CONDITION ? VAL_FALSE : val_num(log_w), log_w);
+  }
+  r->n_weighed++;
+  if (r->flags & RUN_SUSPEND) f->suspend = true;
+}
+
+const Handler run_handler = {"run", on_sample, on_observe, on_factor};
+
+static Value top_sample(VM *vm, Fiber *f, const Choice *c) {
+  (void)f;
+  ObjDist *d = AS_DIST(c->dist);
+  return d->cls->sample(vm, d);
+}
+
+static _Noreturn void outside_model(VM *vm, const char *what) {
+  vm_error_hint(vm,
+                "evidence belongs in a model: a function of no arguments that you pass to infer, "
+                "e.g. infer(model, importance({particles: 1000}))",
+                "%s is only meaningful inside a model run by infer", what);
+}
+
+static void top_observe(VM *vm, Fiber *f, const Choice *c, Value v) {
+  (void)f;
+  (void)c;
+  (void)v;
+  outside_model(vm, "observe");
+}
+
+static void top_factor(VM *vm, Fiber *f, const Choice *c, double log_w) {
+  (void)f;
+  (void)log_w;
+  outside_model(vm, c->site->op == SITE_CONDITION ? "condition" : "factor");
+}
+
+const Handler toplevel_handler = {"toplevel", top_sample, top_observe, top_factor};
+
+Fiber *run_fiber(VM *vm, Value model, Run *r) {
+  Fiber *f = fiber_new(vm, model, 0, NULL);
+  f->handler = &run_handler;
+  f->hdata = r;
+  return f;
+}
+
+FiberState run_step(VM *vm, Fiber *f) {
+  FiberState st = vm_run(vm, f);
+  if (st == FIBER_ERROR) vm_rethrow(vm);
+  return st;
+}
+
+void run_to_end(VM *vm, Fiber *f) {
+  while (run_step(vm, f) == FIBER_SUSPENDED) {
+  }
+}
+
+void run_check_model(VM *vm, const char *who, Value model) {
+  if (val_is(model, OBJ_CLOSURE)) {
+    int arity = AS_CLOSURE(model)->fn->arity;
+    if (arity == 0) return;
+    vm_error_hint(vm, "wrap it in a function of no arguments: fn() { model(data) }",
+                  "%s: the model must be a function of no arguments, but it takes %d", who, arity);
+  }
+  vm_type_error(vm, who, 0, "a model (a function of no arguments)", model);
+}
