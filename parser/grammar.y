@@ -27,6 +27,11 @@ typedef struct ParseCtx {
 }
 
 %code top {
+#include <gc/gc.h>
+/* The parser's stacks hold syntax-tree pointers: when they outgrow their
+ * first block they must live where the collector looks. */
+#define YYMALLOC GC_MALLOC
+#define YYFREE GC_FREE
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                          \
   do {                                                       \
     if (N) {                                                 \

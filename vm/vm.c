@@ -474,6 +474,17 @@ static void check_limits(VM *vm) {
                   "time limit reached");
 }
 
+/* Adds a run's steps to the VM's count and checks the limits every few
+ * thousand steps. Called from inside a run and when a run ends or stops,
+ * so that many short runs (inference) are checked as well as long ones. */
+static void flush_steps(VM *vm, uint32_t tick) {
+  vm->steps += tick;
+  if (vm->steps >= vm->next_check) {
+    vm->next_check = vm->steps + 4096;
+    check_limits(vm);
+  }
+}
+
 static const char *callee_name(Value callee) {
   if (val_is(callee, OBJ_CLOSURE)) {
     ObjString *n = AS_CLOSURE(callee)->fn->name;
@@ -706,10 +717,9 @@ static FiberState run(VM *vm, Fiber *f) {
 #define TICK()                        \
   do {                                \
     if (UNLIKELY(++tick >= 4096)) {   \
-      vm->steps += tick;              \
-      tick = 0;                       \
       SYNC();                         \
-      check_limits(vm);               \
+      flush_steps(vm, tick);          \
+      tick = 0;                       \
     }                                 \
   } while (0)
 #define NUM_BINARY(opname, expr)                                   \
@@ -969,8 +979,11 @@ L_TAIL_CALL: {
 }
 L_RETURN: {
   Value r = sp[-1];
+  if (UNLIKELY(f->n_frames == 1)) {
+    SYNC();
+    flush_steps(vm, tick + 1);
+  }
   if (UNLIKELY(--f->n_frames == 0)) {
-    vm->steps += tick;
     f->result = r;
     f->sp = 0;
     f->state = FIBER_DONE;
@@ -1220,7 +1233,7 @@ after_choice:
   if (f->suspend) {
     f->suspend = false;
     SYNC();
-    vm->steps += tick;
+    flush_steps(vm, tick);
     f->state = FIBER_SUSPENDED;
     return FIBER_SUSPENDED;
   }

@@ -133,6 +133,7 @@ typedef struct VM {
   jmp_buf *on_error; /* where vm_error() jumps */
   RuntimeError error;
   uint64_t steps;
+  uint64_t next_check; /* steps at which limits and Ctrl-C are checked next */
   void *ext; /* per-thread state owned by inference/ (the vm never looks inside) */
 } VM;
 
