@@ -25,6 +25,7 @@ static void usage(FILE *out) {
         "  --max-steps N   stop with an error after about N calls and loop steps\n"
         "  --timeout S     stop with an error after S seconds\n"
         "  --output F.csv  write the last posterior the program made to F.csv\n"
+        "  --verbose       inference reports its progress (SMC: ESS per step)\n"
         "  -h, --help      show this help\n"
         "  --version       show the version\n",
         out);
@@ -37,6 +38,7 @@ typedef struct Options {
   unsigned long long max_steps;
   double timeout;
   const char *output;
+  int verbose;
 } Options;
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -78,6 +80,10 @@ static int parse_args(int argc, char **argv, Options *o) {
       else o->timeout = d;
       continue;
     }
+    if (strcmp(a, "--verbose") == 0) {
+      o->verbose = 1;
+      continue;
+    }
     if (strcmp(a, "--output") == 0) {
       if (i + 1 >= argc) return usage_error("%s needs a value", a);
       o->output = argv[++i];
@@ -110,6 +116,7 @@ int main(int argc, char **argv) {
   if (status >= 0) return status;
   VM *vm = driver_new_vm(o.seed);
   vm->rt->max_steps = o.max_steps;
+  vm->rt->verbose = o.verbose;
   if (!o.command) return repl_main(vm);
 
   const char *why;

@@ -100,16 +100,17 @@ static Value rejection_run(VM *vm, Value model, const Method *m) {
                     "rejection: only %ld of the %ld samples were accepted in %ld tries", accepted, c->n, tries);
     }
     tries++;
-    Run *r = run_new(0);
+    Run *r = run_new(RUN_NOTE_POSITIVE);
     Fiber *f = run_once(vm, model, r);
     double lw = f->log_weight;
-    if (r->positive_site) {
+    const RunNotes *notes = run_notes(r);
+    if (notes->positive_site) {
       progress_end(&p);
-      vm_error_note(vm, r->positive_site->src, r->positive_site->span, "this weighed more than 1",
+      vm_error_note(vm, notes->positive_site->src, notes->positive_site->span, "this weighed more than 1",
                     "rejection sampling accepts a run with probability equal to its weight, so every "
                     "observe and factor must weigh at most 1 (a density above 1, such as a narrow normal, "
                     "or factor(w) with w > 0, does not); use importance or mh",
-                    "rejection: a run had weight exp(%.4g) > 1", r->positive_weight);
+                    "rejection: a run had weight exp(%.4g) > 1", notes->positive_weight);
     }
     if (lw == -INFINITY) {
       evidence_note(&ev, r);

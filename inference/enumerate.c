@@ -124,7 +124,7 @@ static Value enumerate_run(VM *vm, Value model, const Method *m) {
     }
     Fiber *f = agenda_take(&agenda);
     Run *r = f->hdata;
-    r->pending_dist = VAL_NIL;
+    r->notes = NULL; /* a stop at a choice will note it afresh */
     FiberState st = run_step(vm, f);
     if (f->log_weight == -INFINITY) { /* dropped as soon as it became impossible */
       evidence_note(&ev, r);
@@ -146,8 +146,8 @@ static Value enumerate_run(VM *vm, Value model, const Method *m) {
     }
     /* stopped at a choice: one continuation per value of its support,
      * added so that the first value is explored first */
-    ObjDist *d = AS_DIST(r->pending_dist);
-    ObjArray *support = r->pending_support;
+    ObjDist *d = AS_DIST(run_notes(r)->pending_dist);
+    ObjArray *support = run_notes(r)->pending_support;
     bool stack = c->strategy == DEPTH;
     for (uint32_t k = support->len; k-- > 0;) {
       uint32_t i = stack ? k : support->len - 1 - k;

@@ -9,18 +9,19 @@ void evidence_init(Evidence *e) { memset(e, 0, sizeof *e); }
 
 void evidence_note(Evidence *e, const Run *r) {
   e->zero++;
-  if (!r->zero_site) return;
+  const RunNotes *notes = run_notes(r);
+  if (!notes->zero_site) return;
   int i = 0;
-  while (i < e->n && e->sites[i].site != r->zero_site) i++;
+  while (i < e->n && e->sites[i].site != notes->zero_site) i++;
   if (i == e->n) {
     if (e->n == EVIDENCE_SITES) return;
     e->n++;
-    e->sites[i].site = r->zero_site;
+    e->sites[i].site = notes->zero_site;
     e->sites[i].count = 0;
   }
   e->sites[i].count++;
-  e->sites[i].dist = r->zero_dist;
-  e->sites[i].value = r->zero_value;
+  e->sites[i].dist = notes->zero_dist;
+  e->sites[i].value = notes->zero_value;
 }
 
 void evidence_fail(VM *vm, const Evidence *e, const char *who, uint64_t runs) {

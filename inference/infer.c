@@ -24,5 +24,6 @@ void inference_install(VM *vm) {
   basic_install(vm);
   enumerate_install(vm);
   gen_install(vm);
+  smc_install(vm);
   posterior_install(vm);
 }

@@ -16,5 +16,6 @@ Value inference_last_posterior(VM *vm);
 void basic_install(VM *vm);
 void enumerate_install(VM *vm);
 void gen_install(VM *vm);
+void smc_install(VM *vm);
 
 #endif

@@ -80,7 +80,7 @@ Value posterior_new(VM *vm, const char *desc, ObjArray *values, const double *lo
   p->exact = exact;
   if (exact) merge_equal(p);
   p->ess = exact ? NAN : posterior_kish_ess(p->w, p->n);
-  ObjDist *d = dist_new(&posterior_class);
+  ObjDist *d = dist_new(vm, &posterior_class);
   d->aux = p;
   d->a = val_obj(p->values);
   return val_obj(d);

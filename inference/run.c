@@ -7,11 +7,25 @@
 #include "vm/dist.h"
 #include "vm/print.h"
 
-Run *run_new(unsigned flags) {
-  Run *r = GC_MALLOC(sizeof *r);
+static const RunNotes no_notes = {NULL, VAL_NIL, VAL_NIL, NULL, 0, VAL_NIL, NULL};
+
+const RunNotes *run_notes(const Run *r) { return r->notes ? r->notes : &no_notes; }
+
+/* A copy of the notes to change (they are shared once made). */
+static RunNotes *new_notes(const Run *r) {
+  RunNotes *n = GC_MALLOC(sizeof *n);
+  *n = *run_notes(r);
+  return n;
+}
+
+void run_init(Run *r, unsigned flags) {
   memset(r, 0, sizeof *r);
   r->flags = flags;
-  r->zero_dist = r->zero_value = r->pending_dist = VAL_NIL;
+}
+
+Run *run_new(unsigned flags) {
+  Run *r = GC_MALLOC(sizeof *r);
+  run_init(r, flags);
   return r;
 }
 
@@ -57,21 +71,25 @@ static ObjString *choice_address(VM *vm, Fiber *f, Run *r, const Choice *c) {
 /* Bookkeeping after a weight update: what first made the weight zero, what
  * first weighed more than 1, and whether enumeration can drop this run. */
 static void weighed(Run *r, Fiber *f, const ObjSite *site, Value dist, Value value, double log_w) {
-  if (log_w > 0 && !r->positive_site) {
-    r->positive_site = site;
-    r->positive_weight = log_w;
+  if (log_w > 0 && (r->flags & RUN_NOTE_POSITIVE) && !run_notes(r)->positive_site) {
+    RunNotes *n = new_notes(r);
+    n->positive_site = site;
+    n->positive_weight = log_w;
+    r->notes = n;
   }
-  if (r->zero_site || f->log_weight != -INFINITY) return;
-  r->zero_site = site;
-  r->zero_dist = dist;
-  r->zero_value = value;
-  if (r->flags & RUN_SUSPEND_AT_SAMPLE) f->suspend = true;
+  if (f->log_weight != -INFINITY || run_notes(r)->zero_site) return;
+  RunNotes *n = new_notes(r);
+  n->zero_site = site;
+  n->zero_dist = val_is(dist, OBJ_DIST) ? dist_keep(dist) : dist;
+  n->zero_value = value;
+  r->notes = n;
+  if (r->flags & (RUN_SUSPEND_AT_SAMPLE | RUN_STOP_IF_IMPOSSIBLE)) f->suspend = true;
 }
 
 static void record(Run *r, ObjString *addr, Value value, Value dist, double logp, const ObjSite *site,
                    bool observed, bool reused) {
   trace_own(&r->trace);
-  TraceChoice c = {addr, value, dist, logp, site, observed, reused};
+  TraceChoice c = {addr, value, dist_keep(dist), logp, site, observed, reused};
   trace_add(r->trace, &c);
 }
 
@@ -93,23 +111,32 @@ static Value on_sample(VM *vm, Fiber *f, const Choice *c) {
                     "enumerate: this choice is from %s, which has %s support", desc,
                     d->cls->kind == DIST_DISCRETE ? "an infinite" : "a continuous");
     }
-    r->pending_dist = c->dist;
-    r->pending_support = support;
+    RunNotes *n = new_notes(r);
+    n->pending_dist = dist_keep(c->dist);
+    n->pending_support = support;
+    r->notes = n;
     f->suspend = true;
     return VAL_NIL; /* the driver puts the value in its place */
   }
-  if (!r->trace && !r->replay) return d->cls->sample(vm, d);
+  if (!r->trace && !r->replay && !r->reuse) return d->cls->sample(vm, d);
   ObjString *addr = choice_address(vm, f, r, c);
   Value v;
   double lp;
   bool reused = false;
-  if (r->replay && table_get(r->replay, addr, &v)) {
-    lp = d->cls->logpdf(vm, d, v);
+  const TraceChoice *old;
+  if (r->replay && table_get(r->replay, addr, &v)) reused = true;
+  else if (r->reuse && (old = trace_find(r->reuse, addr)) && !old->observed && AS_DIST(old->dist)->cls == d->cls) {
+    v = old->value;
     reused = true;
+    if (r->reuse_marks) r->reuse_marks[old - r->reuse->choices] = 1;
+  }
+  if (reused) {
+    lp = d->cls->logpdf(vm, d, v);
     if (r->flags & RUN_WEIGH_REPLAYED) {
       f->log_weight += lp;
       weighed(r, f, c->site, c->dist, v, lp);
     }
+    if (lp == -INFINITY && (r->flags & RUN_STOP_IF_IMPOSSIBLE)) f->suspend = true;
   } else {
     if (r->flags & RUN_REQUIRE_REPLAY)
       vm_error_hint(vm, "give a value for every choice the model makes, keyed by its address",
@@ -125,7 +152,7 @@ static void on_observe(VM *vm, Fiber *f, const Choice *c, Value v) {
   Run *r = f->hdata;
   ObjDist *d = AS_DIST(c->dist);
   ObjString *addr = NULL;
-  if (r->trace || r->replay) {
+  if ((r->trace || r->replay) && !(r->flags & RUN_UNRECORDED_OBSERVES)) {
     addr = choice_address(vm, f, r, c);
     Value given;
     if (r->flags & RUN_SIMULATE_OBSERVES) v = d->cls->sample(vm, d);
@@ -136,7 +163,7 @@ static void on_observe(VM *vm, Fiber *f, const Choice *c, Value v) {
     f->log_weight += lp;
     weighed(r, f, c->site, c->dist, v, lp);
   }
-  if (r->trace) record(r, addr, v, c->dist, lp, c->site, true, false);
+  if (r->trace && addr) record(r, addr, v, c->dist, lp, c->site, true, false);
   r->n_weighed++;
   if (r->flags & RUN_SUSPEND) f->suspend = true;
 }

@@ -6,9 +6,10 @@
  *   trace    (trace != NULL) record every choice with its address, value,
  *            distribution and log density
  *   replay   (replay != NULL) take a choice's value from the map when its
- *            address is there, sample fresh elsewhere; RUN_WEIGH_REPLAYED
- *            counts the replayed values' densities in the log weight
- *            (generate, density), otherwise the caller accounts for them (MH)
+ *            address is there (or, with reuse, from another trace), sample
+ *            fresh elsewhere; RUN_WEIGH_REPLAYED counts the replayed values'
+ *            densities in the log weight (generate, density), otherwise the
+ *            caller accounts for them (MH)
  *   suspend  (RUN_SUSPEND) stop the fiber after every observe, factor and
  *            condition, so a driver can step a population of runs together
  * A run also remembers what first made its weight zero, so that impossible
@@ -30,25 +31,43 @@ enum {
   RUN_REQUIRE_REPLAY = 8,    /* every choice must be in the replay map (density) */
   RUN_SIMULATE_OBSERVES = 16, /* observe(D, v) draws a fresh v from D instead */
   RUN_SUSPEND_AT_SAMPLE = 32, /* stop at each choice for the driver to fill in */
+  RUN_UNRECORDED_OBSERVES = 64, /* observes weigh but get no address or trace entry (MCMC) */
+  RUN_STOP_IF_IMPOSSIBLE = 128, /* suspend once the weight or a choice's density is zero */
+  RUN_NOTE_POSITIVE = 256,      /* note the first weight above 1 (rejection) */
 };
 
-typedef struct Run {
-  unsigned flags;
-  Trace *trace;        /* record choices here, or NULL */
-  const Table *replay; /* address -> value to reuse, or NULL */
+/* What a run remembers only when something unusual happens, kept apart so
+ * that the state every particle carries stays small. Never changed once
+ * made: a run that notes something new makes a new one, so copies of a
+ * fiber never see each other's notes. */
+typedef struct RunNotes {
   /* The first event that made the log weight -inf. */
   const ObjSite *zero_site;
   Value zero_dist;  /* observe: the distribution */
   Value zero_value; /* observe: the value; factor: the weight */
-  /* The first event that added a positive log weight (rejection needs
-   * every weight to be at most 1). */
+  /* RUN_NOTE_POSITIVE: the first event that added a positive log weight. */
   const ObjSite *positive_site;
   double positive_weight;
   /* RUN_SUSPEND_AT_SAMPLE: the choice the fiber stopped at. */
   Value pending_dist;
   ObjArray *pending_support;
-  uint32_t n_weighed; /* observe/factor/condition events so far */
+} RunNotes;
+
+typedef struct Run {
+  unsigned flags;
+  Trace *trace;        /* record choices here, or NULL */
+  const Table *replay; /* address -> value to reuse, or NULL */
+  /* After the replay map: take a choice's value from this trace when it has
+   * an unobserved choice at the address from the same family (MCMC
+   * re-execution); reuse_marks[i] is set when choice i is taken. */
+  const Trace *reuse;
+  uint8_t *reuse_marks;
+  const RunNotes *notes; /* NULL until there is something to note */
+  uint32_t n_weighed;    /* observe/factor/condition events so far */
 } Run;
+
+/* The run's notes, or an empty set. */
+const RunNotes *run_notes(const Run *r);
 
 extern const Handler run_handler;
 /* The handler of a program's top level: draws from the prior; observe,
@@ -56,6 +75,8 @@ extern const Handler run_handler;
 extern const Handler toplevel_handler;
 
 Run *run_new(unsigned flags);
+/* Sets up a run state in place (a fiber's inline handler state). */
+void run_init(Run *r, unsigned flags);
 /* A run state for a copy of a fiber: shares the trace copy-on-write. */
 Run *run_copy(Run *r);
 

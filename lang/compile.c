@@ -133,18 +133,37 @@ static ObjSite *new_site(Compiler *c, SiteKind kind, SiteOp op, const char *name
   return s;
 }
 
+/* The distribution argument of a random choice. When it is a call, DIST_CALL
+ * lets a distribution constructor build it without a heap allocation. */
+static void compile_dist_arg(Compiler *c, Node *n) {
+  if (n->kind != N_CALL || n->call.special != SPECIAL_NONE) {
+    compile_expr(c, n, false);
+    return;
+  }
+  compile_expr(c, n->call.callee, false);
+  int argc = n->call.args.count;
+  for (int i = 0; i < argc; i++) compile_expr(c, n->call.args.items[i], false);
+  emit(c, OP_DIST_CALL, (uint32_t)argc, -argc, n->span);
+}
+
 static void compile_special(Compiler *c, Node *n) {
   NodeList *args = &n->call.args;
   switch (n->call.special) {
   case SPECIAL_SAMPLE: {
     bool named = args->count == 2;
-    for (int i = 0; i < args->count; i++) compile_expr(c, args->items[i], false);
+    for (int i = 0; i < args->count; i++) {
+      if (i == args->count - 1) compile_dist_arg(c, args->items[i]);
+      else compile_expr(c, args->items[i], false);
+    }
     ObjSite *s = new_site(c, named ? SITE_DYNAMIC : SITE_ANON, SITE_SAMPLE, NULL, n->span);
     emit(c, OP_SAMPLE, add_const(c, val_obj(s)), 1 - args->count, n->span);
     break;
   }
   case SPECIAL_OBSERVE: {
-    for (int i = 0; i < args->count; i++) compile_expr(c, args->items[i], false);
+    for (int i = 0; i < args->count; i++) {
+      if (i == 0) compile_dist_arg(c, args->items[i]);
+      else compile_expr(c, args->items[i], false);
+    }
     ObjSite *s = new_site(c, SITE_ANON, SITE_OBSERVE, NULL, n->span);
     emit(c, OP_OBSERVE, add_const(c, val_obj(s)), 1 - args->count, n->span);
     break;
@@ -164,7 +183,7 @@ static void compile_special(Compiler *c, Node *n) {
 static void compile_tilde(Compiler *c, Node *n) {
   NodeList *idx = &n->tilde.indices;
   for (int i = 0; i < idx->count; i++) compile_expr(c, idx->items[i], false);
-  compile_expr(c, n->tilde.dist, false);
+  compile_dist_arg(c, n->tilde.dist);
   ObjSite *s = new_site(c, idx->count ? SITE_INDEXED : SITE_NAMED, SITE_SAMPLE, n->tilde.name, n->span);
   s->n_index = (uint16_t)idx->count;
   emit(c, OP_SAMPLE, add_const(c, val_obj(s)), -idx->count, n->span);

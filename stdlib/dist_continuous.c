@@ -69,7 +69,7 @@ static const DistClass normal_class = {
 
 static Value b_normal(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&normal_class);
+  ObjDist *d = dist_new(vm, &normal_class);
   d->p[0] = dist_arg_finite(vm, "normal", args, 0, "mu");
   d->p[1] = dist_arg_positive(vm, "normal", args, 1, "sigma");
   return val_obj(d);
@@ -125,7 +125,7 @@ static const DistClass lognormal_class = {
 
 static Value b_lognormal(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&lognormal_class);
+  ObjDist *d = dist_new(vm, &lognormal_class);
   d->p[0] = dist_arg_finite(vm, "lognormal", args, 0, "mu");
   d->p[1] = dist_arg_positive(vm, "lognormal", args, 1, "sigma");
   return val_obj(d);
@@ -182,7 +182,7 @@ static const DistClass uniform_class = {
 
 static Value b_uniform(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&uniform_class);
+  ObjDist *d = dist_new(vm, &uniform_class);
   d->p[0] = dist_arg_finite(vm, "uniform", args, 0, "lo");
   d->p[1] = dist_arg_finite(vm, "uniform", args, 1, "hi");
   if (!(d->p[1] > d->p[0])) dist_param_error(vm, "uniform", "hi", "> lo", args[1]);
@@ -237,7 +237,7 @@ static const DistClass exponential_class = {
 
 static Value b_exponential(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&exponential_class);
+  ObjDist *d = dist_new(vm, &exponential_class);
   d->p[0] = dist_arg_positive(vm, "exponential", args, 0, "rate");
   return val_obj(d);
 }
@@ -298,7 +298,7 @@ static const DistClass gamma_class = {
 
 static Value b_gamma(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&gamma_class);
+  ObjDist *d = dist_new(vm, &gamma_class);
   d->p[0] = dist_arg_positive(vm, "gamma", args, 0, "shape");
   d->p[1] = dist_arg_positive(vm, "gamma", args, 1, "rate");
   return val_obj(d);
@@ -357,7 +357,7 @@ static const DistClass inverse_gamma_class = {
 
 static Value b_inverse_gamma(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&inverse_gamma_class);
+  ObjDist *d = dist_new(vm, &inverse_gamma_class);
   d->p[0] = dist_arg_positive(vm, "inverse_gamma", args, 0, "shape");
   d->p[1] = dist_arg_positive(vm, "inverse_gamma", args, 1, "scale");
   return val_obj(d);
@@ -413,7 +413,7 @@ static const DistClass beta_class = {
 
 static Value b_beta(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&beta_class);
+  ObjDist *d = dist_new(vm, &beta_class);
   d->p[0] = dist_arg_positive(vm, "beta", args, 0, "a");
   d->p[1] = dist_arg_positive(vm, "beta", args, 1, "b");
   return val_obj(d);
@@ -468,7 +468,7 @@ static const DistClass student_t_class = {
 
 static Value b_student_t(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&student_t_class);
+  ObjDist *d = dist_new(vm, &student_t_class);
   d->p[0] = dist_arg_positive(vm, "student_t", args, 0, "nu");
   d->p[1] = dist_arg_finite(vm, "student_t", args, 1, "mu");
   d->p[2] = dist_arg_positive(vm, "student_t", args, 2, "sigma");
@@ -510,7 +510,7 @@ static const DistClass cauchy_class = {
 
 static Value b_cauchy(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&cauchy_class);
+  ObjDist *d = dist_new(vm, &cauchy_class);
   d->p[0] = dist_arg_finite(vm, "cauchy", args, 0, "mu");
   d->p[1] = dist_arg_positive(vm, "cauchy", args, 1, "sigma");
   return val_obj(d);
@@ -571,7 +571,7 @@ static const DistClass half_normal_class = {
 
 static Value b_half_normal(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&half_normal_class);
+  ObjDist *d = dist_new(vm, &half_normal_class);
   d->p[0] = dist_arg_positive(vm, "half_normal", args, 0, "sigma");
   return val_obj(d);
 }
@@ -619,7 +619,7 @@ static const DistClass half_cauchy_class = {
 
 static Value b_half_cauchy(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&half_cauchy_class);
+  ObjDist *d = dist_new(vm, &half_cauchy_class);
   d->p[0] = dist_arg_positive(vm, "half_cauchy", args, 0, "sigma");
   return val_obj(d);
 }
@@ -671,23 +671,23 @@ static const DistClass laplace_class = {
 
 static Value b_laplace(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&laplace_class);
+  ObjDist *d = dist_new(vm, &laplace_class);
   d->p[0] = dist_arg_finite(vm, "laplace", args, 0, "mu");
   d->p[1] = dist_arg_positive(vm, "laplace", args, 1, "b");
   return val_obj(d);
 }
 
 void dist_install_continuous(VM *vm) {
-  vm_def_builtin(vm, "normal", b_normal, 2, 2);
-  vm_def_builtin(vm, "lognormal", b_lognormal, 2, 2);
-  vm_def_builtin(vm, "uniform", b_uniform, 2, 2);
-  vm_def_builtin(vm, "exponential", b_exponential, 1, 1);
-  vm_def_builtin(vm, "gamma", b_gamma, 2, 2);
-  vm_def_builtin(vm, "inverse_gamma", b_inverse_gamma, 2, 2);
-  vm_def_builtin(vm, "beta", b_beta, 2, 2);
-  vm_def_builtin(vm, "student_t", b_student_t, 3, 3);
-  vm_def_builtin(vm, "cauchy", b_cauchy, 2, 2);
-  vm_def_builtin(vm, "half_normal", b_half_normal, 1, 1);
-  vm_def_builtin(vm, "half_cauchy", b_half_cauchy, 1, 1);
-  vm_def_builtin(vm, "laplace", b_laplace, 2, 2);
+  dist_def_constructor(vm, "normal", b_normal, 2, 2);
+  dist_def_constructor(vm, "lognormal", b_lognormal, 2, 2);
+  dist_def_constructor(vm, "uniform", b_uniform, 2, 2);
+  dist_def_constructor(vm, "exponential", b_exponential, 1, 1);
+  dist_def_constructor(vm, "gamma", b_gamma, 2, 2);
+  dist_def_constructor(vm, "inverse_gamma", b_inverse_gamma, 2, 2);
+  dist_def_constructor(vm, "beta", b_beta, 2, 2);
+  dist_def_constructor(vm, "student_t", b_student_t, 3, 3);
+  dist_def_constructor(vm, "cauchy", b_cauchy, 2, 2);
+  dist_def_constructor(vm, "half_normal", b_half_normal, 1, 1);
+  dist_def_constructor(vm, "half_cauchy", b_half_cauchy, 1, 1);
+  dist_def_constructor(vm, "laplace", b_laplace, 2, 2);
 }

@@ -107,7 +107,7 @@ static const DistClass bernoulli_class = {
 
 static Value b_bernoulli(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&bernoulli_class);
+  ObjDist *d = dist_new(vm, &bernoulli_class);
   d->p[0] = dist_arg_prob(vm, "bernoulli", args, 0, "p");
   return val_obj(d);
 }
@@ -173,7 +173,7 @@ static const DistClass binomial_class = {
 
 static Value b_binomial(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&binomial_class);
+  ObjDist *d = dist_new(vm, &binomial_class);
   d->p[0] = dist_arg_whole(vm, "binomial", args, 0, "n", 0, BINOMIAL_MAX_N);
   d->p[1] = dist_arg_prob(vm, "binomial", args, 1, "p");
   return val_obj(d);
@@ -221,7 +221,7 @@ static const DistClass poisson_class = {
 
 static Value b_poisson(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&poisson_class);
+  ObjDist *d = dist_new(vm, &poisson_class);
   d->p[0] = dist_arg_finite(vm, "poisson", args, 0, "lambda");
   if (d->p[0] < 0) dist_param_error(vm, "poisson", "lambda", ">= 0", args[0]);
   return val_obj(d);
@@ -286,7 +286,7 @@ static const DistClass geometric_class = {
 
 static Value b_geometric(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&geometric_class);
+  ObjDist *d = dist_new(vm, &geometric_class);
   d->p[0] = vm_arg_num(vm, "geometric", args, 0);
   if (!(d->p[0] > 0 && d->p[0] <= 1)) dist_param_error(vm, "geometric", "p", "in (0, 1]", args[0]);
   return val_obj(d);
@@ -363,7 +363,7 @@ static const DistClass negative_binomial_class = {
 
 static Value b_negative_binomial(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&negative_binomial_class);
+  ObjDist *d = dist_new(vm, &negative_binomial_class);
   d->p[0] = dist_arg_positive(vm, "negative_binomial", args, 0, "alpha");
   d->p[1] = dist_arg_positive(vm, "negative_binomial", args, 1, "beta");
   return val_obj(d);
@@ -415,7 +415,7 @@ static const DistClass negative_binomial_2_class = {
 
 static Value b_negative_binomial_2(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&negative_binomial_2_class);
+  ObjDist *d = dist_new(vm, &negative_binomial_2_class);
   d->p[0] = dist_arg_positive(vm, "negative_binomial_2", args, 0, "mu");
   d->p[1] = dist_arg_positive(vm, "negative_binomial_2", args, 1, "phi");
   return val_obj(d);
@@ -514,7 +514,7 @@ static const DistClass categorical_class = {
 };
 
 static Value b_categorical(VM *vm, int argc, const Value *args) {
-  ObjDist *d = dist_new(&categorical_class);
+  ObjDist *d = dist_new(vm, &categorical_class);
   double *cum;
   ObjArray *w = dist_arg_weights(vm, "categorical", args, 0, "weights", &cum);
   d->a = val_obj(w);
@@ -599,7 +599,7 @@ static const DistClass uniform_int_class = {
 
 static Value b_uniform_int(VM *vm, int argc, const Value *args) {
   (void)argc;
-  ObjDist *d = dist_new(&uniform_int_class);
+  ObjDist *d = dist_new(vm, &uniform_int_class);
   d->p[0] = dist_arg_whole(vm, "uniform_int", args, 0, "lo", -UNIFORM_INT_MAX, UNIFORM_INT_MAX);
   d->p[1] = dist_arg_whole(vm, "uniform_int", args, 1, "hi", -UNIFORM_INT_MAX, UNIFORM_INT_MAX);
   if (d->p[1] < d->p[0]) dist_param_error(vm, "uniform_int", "hi", ">= lo", args[1]);
@@ -676,19 +676,19 @@ static const DistClass delta_class = {
 static Value b_delta(VM *vm, int argc, const Value *args) {
   (void)vm;
   (void)argc;
-  ObjDist *d = dist_new(&delta_class);
+  ObjDist *d = dist_new(vm, &delta_class);
   d->a = args[0];
   return val_obj(d);
 }
 
 void dist_install_discrete(VM *vm) {
-  vm_def_builtin(vm, "bernoulli", b_bernoulli, 1, 1);
-  vm_def_builtin(vm, "binomial", b_binomial, 2, 2);
-  vm_def_builtin(vm, "poisson", b_poisson, 1, 1);
-  vm_def_builtin(vm, "geometric", b_geometric, 1, 1);
-  vm_def_builtin(vm, "negative_binomial", b_negative_binomial, 2, 2);
-  vm_def_builtin(vm, "negative_binomial_2", b_negative_binomial_2, 2, 2);
-  vm_def_builtin(vm, "categorical", b_categorical, 1, 2);
-  vm_def_builtin(vm, "uniform_int", b_uniform_int, 2, 2);
-  vm_def_builtin(vm, "delta", b_delta, 1, 1);
+  dist_def_constructor(vm, "bernoulli", b_bernoulli, 1, 1);
+  dist_def_constructor(vm, "binomial", b_binomial, 2, 2);
+  dist_def_constructor(vm, "poisson", b_poisson, 1, 1);
+  dist_def_constructor(vm, "geometric", b_geometric, 1, 1);
+  dist_def_constructor(vm, "negative_binomial", b_negative_binomial, 2, 2);
+  dist_def_constructor(vm, "negative_binomial_2", b_negative_binomial_2, 2, 2);
+  dist_def_constructor(vm, "categorical", b_categorical, 1, 2);
+  dist_def_constructor(vm, "uniform_int", b_uniform_int, 2, 2);
+  dist_def_constructor(vm, "delta", b_delta, 1, 1);
 }

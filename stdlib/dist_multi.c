@@ -133,7 +133,7 @@ static Value b_dirichlet(VM *vm, int argc, const Value *args) {
       dist_param_error(vm, "dirichlet", name, "> 0", a->items[i]);
     }
   }
-  ObjDist *d = dist_new(&dirichlet_class);
+  ObjDist *d = dist_new(vm, &dirichlet_class);
   d->a = args[0];
   d->aux = alpha;
   return val_obj(d);
@@ -259,7 +259,7 @@ static Value b_multivariate_normal(VM *vm, int argc, const Value *args) {
     for (uint32_t j = i + 1; j < k; j++) L[i * k + j] = 0;
     m->log_det_half += log(L[i * k + i]);
   }
-  ObjDist *d = dist_new(&mvn_class);
+  ObjDist *d = dist_new(vm, &mvn_class);
   d->a = args[0];
   d->b = args[1];
   d->aux = m;
@@ -500,7 +500,7 @@ static Value b_mixture(VM *vm, int argc, const Value *args) {
   const DistClass *cls = first->cls->kind == DIST_CONTINUOUS ? &mixture_continuous_class
                          : first->cls->kind == DIST_DISCRETE ? &mixture_discrete_class
                                                              : &mixture_vector_class;
-  ObjDist *d = dist_new(cls);
+  ObjDist *d = dist_new(vm, cls);
   d->a = val_obj(w);
   d->b = args[1];
   d->aux = cum;
@@ -508,7 +508,7 @@ static Value b_mixture(VM *vm, int argc, const Value *args) {
 }
 
 void dist_install_multi(VM *vm) {
-  vm_def_builtin(vm, "dirichlet", b_dirichlet, 1, 1);
-  vm_def_builtin(vm, "multivariate_normal", b_multivariate_normal, 2, 2);
-  vm_def_builtin(vm, "mixture", b_mixture, 2, 2);
+  dist_def_constructor(vm, "dirichlet", b_dirichlet, 1, 1);
+  dist_def_constructor(vm, "multivariate_normal", b_multivariate_normal, 2, 2);
+  dist_def_constructor(vm, "mixture", b_mixture, 2, 2);
 }

@@ -60,6 +60,8 @@
   X(CHECK_BOOL, NONE) /* b -> b  error unless b is a boolean                   */ \
   X(CALL, AX)        /* f a1..an -> r      (n = Ax)                            */ \
   X(TAIL_CALL, AX)   /* f a1..an -> r      reusing the caller's frame          */ \
+  X(DIST_CALL, AX)   /* f a1..an -> d      a call that is the distribution of  */ \
+                     /*    a random choice: a constructor builds d in scratch  */ \
   X(RETURN, NONE)    /* r ->   back to the caller                              */ \
   X(CLOSURE, K)      /* c1..cm -> closure of function K[Ax] capturing c1..cm   */ \
   X(ARRAY, AX)       /* v1..vn -> [v1..vn]                                     */ \

@@ -66,7 +66,19 @@ typedef struct ObjDist {
 
 #define AS_DIST(v) ((ObjDist *)val_as_obj(v))
 
-ObjDist *dist_new(const DistClass *cls);
+/* A new distribution of class cls. When the VM has asked for it (the
+ * constructor is the direct argument of sample, observe or ~: DIST_CALL),
+ * it is built in a scratch slot of the VM instead of on the heap and
+ * marked OBJF_TEMP: it lives only until the random choice that consumes
+ * it. Code that keeps a distribution it was handed must call dist_keep. */
+ObjDist *dist_new(struct VM *vm, const DistClass *cls);
+/* d itself, or a heap copy when d is a scratch distribution. */
+Value dist_keep(Value d);
+/* Registers a distribution constructor: a builtin that builds exactly one
+ * distribution with dist_new and returns it, calling no ppl code. */
+void dist_def_constructor(struct VM *vm, const char *name, BuiltinFn fn, int min_args, int max_args);
 bool dist_equal(const ObjDist *x, const ObjDist *y);
+/* ObjBuiltin.data of the constructors registered by dist_def_constructor. */
+extern const char dist_constructor_mark;
 
 #endif

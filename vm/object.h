@@ -39,6 +39,8 @@ typedef struct Obj {
 /* An array still being built by a for loop whose fiber has been copied: the
  * next append must copy it first (see fiber_copy). */
 #define OBJF_SHARED 1
+/* A distribution built in a VM scratch slot (see dist_new). */
+#define OBJF_TEMP 2
 
 typedef struct ObjString {
   Obj obj;

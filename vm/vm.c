@@ -126,21 +126,45 @@ Value vm_get_global(VM *vm, const char *name) {
 
 /* ----------------------------------------------------------------- fibers */
 
-static void fiber_alloc(Fiber *f, uint32_t stack_cap, uint32_t frames_cap, uint32_t loops_cap) {
-  f->stack = GC_MALLOC(sizeof(Value) * stack_cap);
-  f->stack_cap = stack_cap;
-  f->frames = GC_MALLOC(sizeof(CallFrame) * frames_cap);
-  f->frames_cap = frames_cap;
-  f->loops = loops_cap ? GC_MALLOC_ATOMIC(sizeof(LoopState) * loops_cap) : NULL;
-  f->loops_cap = loops_cap;
+static size_t align16(size_t n) { return (n + 15) & ~(size_t)15; }
+
+static size_t fiber_payload(uint32_t hdata_size, uint32_t frames, uint32_t loops, uint32_t stack) {
+  return align16(hdata_size) + sizeof(CallFrame) * frames + sizeof(LoopState) * loops + sizeof(Value) * stack;
 }
 
-Fiber *fiber_new(VM *vm, Value callee, int argc, const Value *args) {
+/* A block of at least payload bytes: dead's, when it is big enough. */
+static Fiber *fiber_block(Fiber *dead, size_t payload) {
+  if (dead && dead->block >= payload) return dead;
+  Fiber *f = GC_MALLOC(sizeof(Fiber) + payload);
+  f->block = (uint32_t)payload;
+  return f;
+}
+
+/* Points the fiber's parts into its block. */
+static void fiber_layout(Fiber *f, uint32_t hdata_size, uint32_t frames, uint32_t loops, uint32_t stack) {
+  char *p = (char *)(f + 1);
+  f->hdata_size = hdata_size;
+  if (hdata_size) f->hdata = p;
+  p += align16(hdata_size);
+  f->frames = (CallFrame *)p;
+  f->frames_cap = frames;
+  p += sizeof(CallFrame) * frames;
+  f->loops = loops ? (LoopState *)p : NULL;
+  f->loops_cap = loops;
+  p += sizeof(LoopState) * loops;
+  f->stack = (Value *)p;
+  f->stack_cap = stack;
+}
+
+Fiber *fiber_new_with_state(VM *vm, Value callee, int argc, const Value *args, uint32_t hdata_size) {
   (void)vm;
   ObjClosure *cl = AS_CLOSURE(callee);
-  Fiber *f = GC_MALLOC(sizeof *f);
   uint32_t need = (uint32_t)cl->fn->max_stack + (uint32_t)argc + 1;
-  fiber_alloc(f, need < 16 ? 16 : need, 4, 0);
+  if (need < 16) need = 16;
+  Fiber *f = fiber_block(NULL, fiber_payload(hdata_size, 4, 0, need));
+  f->handler = NULL;
+  f->hdata = NULL;
+  fiber_layout(f, hdata_size, 4, 0, need);
   f->stack[0] = callee;
   for (int i = 0; i < argc; i++) f->stack[1 + i] = args[i];
   f->sp = (uint32_t)argc + 1;
@@ -153,14 +177,14 @@ Fiber *fiber_new(VM *vm, Value callee, int argc, const Value *args) {
   f->suspend = false;
   f->result = VAL_NIL;
   f->log_weight = 0;
-  f->handler = NULL;
-  f->hdata = NULL;
   return f;
 }
 
-Fiber *fiber_copy(const Fiber *src) {
-  Fiber *f = GC_MALLOC(sizeof *f);
-  *f = *src;
+Fiber *fiber_new(VM *vm, Value callee, int argc, const Value *args) {
+  return fiber_new_with_state(vm, callee, argc, args, 0);
+}
+
+Fiber *fiber_copy_into(Fiber *dead, const Fiber *src) {
   /* Room for every frame's deepest use of the stack, so resuming the copy
    * never has to grow it before the next call. */
   uint32_t need = src->sp;
@@ -168,7 +192,14 @@ Fiber *fiber_copy(const Fiber *src) {
     uint32_t top = src->frames[i].base + (uint32_t)src->frames[i].closure->fn->max_stack;
     if (top > need) need = top;
   }
-  fiber_alloc(f, need, src->n_frames ? src->n_frames : 1, src->n_loops);
+  uint32_t frames = src->n_frames ? src->n_frames : 1;
+  Fiber *f = fiber_block(dead, fiber_payload(src->hdata_size, frames, src->n_loops, need));
+  uint32_t block = f->block;
+  *f = *src;
+  f->block = block;
+  fiber_layout(f, src->hdata_size, frames, src->n_loops, need);
+  if (src->hdata_size) memcpy(f->hdata, src->hdata, src->hdata_size);
+  else f->hdata = src->hdata;
   memcpy(f->stack, src->stack, sizeof(Value) * src->sp);
   memcpy(f->frames, src->frames, sizeof(CallFrame) * src->n_frames);
   if (src->n_loops) memcpy(f->loops, src->loops, sizeof(LoopState) * src->n_loops);
@@ -180,6 +211,8 @@ Fiber *fiber_copy(const Fiber *src) {
   }
   return f;
 }
+
+Fiber *fiber_copy(const Fiber *src) { return fiber_copy_into(NULL, src); }
 
 /* ----------------------------------------------------------------- errors */
 
@@ -689,7 +722,20 @@ static ObjArray *unshare_array(ObjArray *out) {
   return c;
 }
 
-static FiberState run(VM *vm, Fiber *f) {
+/* A fiber is stopping while distributions it built in scratch are still
+ * waiting for their random choice (observe(D, { observe(...); v })): move
+ * them to the heap, since the scratch slots belong to whatever runs next. */
+static void keep_pending_dists(VM *vm, Fiber *f, int base) {
+  for (int i = base; i < vm->n_scratch; i++) {
+    Value temp = val_obj(&vm->scratch[i]);
+    Value kept = dist_keep(temp);
+    for (uint32_t j = 0; j < f->sp; j++)
+      if (f->stack[j] == temp) f->stack[j] = kept;
+  }
+  vm->n_scratch = base;
+}
+
+static FiberState run(VM *vm, Fiber *f, int scratch_base) {
   static const void *const labels[OP__COUNT] = {
 #define PPL_OP_LABEL(name, fmt) &&L_##name,
       PPL_OPCODES(PPL_OP_LABEL)
@@ -941,6 +987,25 @@ L_CALL: {
   SYNC();
   not_callable(vm, callee);
 }
+L_DIST_CALL: {
+  uint32_t argc = AX;
+  Value callee = sp[-1 - (long)argc];
+  if (val_is(callee, OBJ_BUILTIN) && AS_BUILTIN(callee)->data == &dist_constructor_mark) {
+    ObjBuiltin *b = AS_BUILTIN(callee);
+    SYNC();
+    if (UNLIKELY((int)argc < b->min_args || (b->max_args >= 0 && (int)argc > b->max_args)))
+      arity_error(vm, callee, (int)argc);
+    ObjDist *slot = vm->n_scratch < VM_SCRATCH_DISTS ? &vm->scratch[vm->n_scratch] : NULL;
+    vm->dist_scratch = slot;
+    Value r = b->fn(vm, (int)argc, sp - argc);
+    vm->dist_scratch = NULL;
+    if (slot && r == val_obj(slot)) vm->n_scratch++;
+    sp -= argc;
+    sp[-1] = r;
+    DISPATCH();
+  }
+  goto L_CALL; /* any other function: an ordinary call (same operand) */
+}
 L_TAIL_CALL: {
   uint32_t argc = AX;
   Value callee = sp[-1 - (long)argc];
@@ -1183,6 +1248,7 @@ L_SAMPLE: {
   if (UNLIKELY(!f->handler))
     vm_error(vm, "random choices can only be made in a model run by infer, simulate or sample");
   Value v = f->handler->on_sample(vm, f, &c);
+  if (AS_DIST(c.dist)->obj.flags & OBJF_TEMP) vm->n_scratch--;
   sp -= pops;
   *sp++ = v;
   goto after_choice;
@@ -1198,6 +1264,7 @@ L_OBSERVE: {
   if (UNLIKELY(!val_is(c.dist, OBJ_DIST))) vm_type_error(vm, "observe", 0, "a distribution", c.dist);
   if (UNLIKELY(!f->handler)) vm_error(vm, "observe can only be used in a model run by infer");
   f->handler->on_observe(vm, f, &c, sp[-1]);
+  if (AS_DIST(c.dist)->obj.flags & OBJF_TEMP) vm->n_scratch--;
   sp -= 2;
   *sp++ = VAL_NIL;
   goto after_choice;
@@ -1233,6 +1300,7 @@ after_choice:
   if (f->suspend) {
     f->suspend = false;
     SYNC();
+    if (UNLIKELY(vm->n_scratch > scratch_base)) keep_pending_dists(vm, f, scratch_base);
     flush_steps(vm, tick);
     f->state = FIBER_SUSPENDED;
     return FIBER_SUSPENDED;
@@ -1258,18 +1326,21 @@ FiberState vm_run(VM *vm, Fiber *f) {
   jmp_buf *saved_jmp = vm->on_error;
   Fiber *saved_fiber = vm->fiber;
   VM *saved_vm = running_vm;
+  int scratch_base = vm->n_scratch;
   vm->fiber = f;
   running_vm = vm;
   in_oom = 0;
   if (setjmp(jb)) {
     f->state = FIBER_ERROR;
+    vm->n_scratch = scratch_base;
+    vm->dist_scratch = NULL;
     vm->on_error = saved_jmp;
     vm->fiber = saved_fiber;
     running_vm = saved_vm;
     return FIBER_ERROR;
   }
   vm->on_error = &jb;
-  FiberState st = run(vm, f);
+  FiberState st = run(vm, f, scratch_base);
   vm->on_error = saved_jmp;
   vm->fiber = saved_fiber;
   running_vm = saved_vm;

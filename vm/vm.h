@@ -26,10 +26,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dist.h"
 #include "object.h"
 #include "table.h"
 
 #define VM_MAX_FRAMES 200000
+#define VM_SCRATCH_DISTS 16
 #define VM_MAX_STACK (1u << 24)
 
 typedef struct Runtime {
@@ -46,6 +48,7 @@ typedef struct Runtime {
   uint64_t max_steps;                /* 0: no limit */
   double deadline;                   /* 0: no limit; seconds since the epoch */
   FILE *out;                         /* where print() writes */
+  int verbose;                       /* --verbose: inference reports its steps */
 } Runtime;
 
 typedef struct CallFrame {
@@ -105,6 +108,12 @@ typedef struct Fiber {
   double log_weight;
   const Handler *handler;
   void *hdata; /* the handler's per-fiber state */
+  /* A fiber lives in one block: the header, then (when hdata_size > 0) the
+   * handler's state, its frames, loop states and stack. block is the size
+   * of that payload, so a dead fiber's block can hold a copy of another
+   * (fiber_copy_into). Growing the stack or frames moves them out. */
+  uint32_t block;
+  uint32_t hdata_size;
 } Fiber;
 
 typedef struct ErrorFrame {
@@ -135,6 +144,13 @@ typedef struct VM {
   uint64_t steps;
   uint64_t next_check; /* steps at which limits and Ctrl-C are checked next */
   void *ext; /* per-thread state owned by inference/ (the vm never looks inside) */
+  /* Distributions built by DIST_CALL and not yet consumed by their random
+   * choice, innermost last; dist_scratch is the slot the next constructor
+   * fills. They never outlive a run: vm_run copies pending ones to the heap
+   * when a fiber suspends. */
+  ObjDist scratch[VM_SCRATCH_DISTS];
+  int n_scratch;
+  ObjDist *dist_scratch;
 } VM;
 
 /* A runtime with no globals and a VM for the calling thread. */
@@ -159,7 +175,14 @@ Value vm_get_global(VM *vm, const char *name); /* VAL_UNDEF when missing */
 
 /* Fibers. */
 Fiber *fiber_new(VM *vm, Value callee, int argc, const Value *args);
+/* The same, with hdata_size bytes of zeroed handler state inside the fiber's
+ * block (f->hdata points at it). A copy of the fiber copies that state too
+ * (a shallow byte copy) and points its hdata at its own. */
+Fiber *fiber_new_with_state(VM *vm, Value callee, int argc, const Value *args, uint32_t hdata_size);
 Fiber *fiber_copy(const Fiber *f);
+/* A copy of src made in dead's block when it is big enough (dead must be a
+ * fiber nothing will run again), else in a new one. */
+Fiber *fiber_copy_into(Fiber *dead, const Fiber *src);
 /* Runs f until it finishes, suspends or fails; returns its new state. On
  * FIBER_ERROR the error is in vm->error. */
 FiberState vm_run(VM *vm, Fiber *f);

@@ -208,7 +208,7 @@ static const DistClass without_moments = {.name = "nomoments", .kind = DIST_CONT
 static Value b_moments(VM *vm, int argc, const Value *args) {
   (void)vm;
   (void)argc;
-  ObjDist *d = dist_new(&with_moments);
+  ObjDist *d = dist_new(vm, &with_moments);
   d->p[0] = val_as_num(args[0]);
   d->p[1] = val_as_num(args[1]);
   return val_obj(d);
@@ -218,7 +218,7 @@ static Value b_nomoments(VM *vm, int argc, const Value *args) {
   (void)vm;
   (void)argc;
   (void)args;
-  return val_obj(dist_new(&without_moments));
+  return val_obj(dist_new(vm, &without_moments));
 }
 
 static VM *moments_vm(void) {

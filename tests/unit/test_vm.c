@@ -60,10 +60,9 @@ static const DistClass test_dist_class = {
     .name = "testdist", .kind = DIST_CONTINUOUS, .sample = td_sample, .logpdf = td_logpdf};
 
 static Value b_td(VM *vm, int argc, const Value *args) {
-  (void)vm;
   (void)argc;
   (void)args;
-  return val_obj(dist_new(&test_dist_class));
+  return val_obj(dist_new(vm, &test_dist_class));
 }
 
 /* call_it(f): calls f with no arguments through vm_call, from C */
@@ -269,7 +268,7 @@ Test(vm, type_names) {
   cr_assert_str_eq(val_type_name(VAL_TRUE), "boolean");
   cr_assert_str_eq(val_type_name(val_obj(obj_string_cstr("a"))), "string");
   cr_assert_str_eq(val_type_name(val_obj(obj_array(0))), "array");
-  cr_assert_str_eq(val_type_name(val_obj(dist_new(&test_dist_class))), "distribution");
+  cr_assert_str_eq(val_type_name(val_obj(dist_new(vm_new(), &test_dist_class))), "distribution");
   assert_value("[type(1), type(\"a\"), type([]), type({}), type(nil), type(true), type(len), type(fn() { 1 })]",
                "[\"number\", \"string\", \"array\", \"record\", \"nil\", \"boolean\", \"function\", \"function\"]");
 }
@@ -359,7 +358,7 @@ Test(vm, functions_print_by_name) {
   assert_value("fn f() { 1 } f", "<fn f>");
   assert_value("fn(x) { x }", "<fn anonymous>");
   assert_value("len", "<builtin len>");
-  Value d = val_obj(dist_new(&test_dist_class));
+  Value d = val_obj(dist_new(vm_new(), &test_dist_class));
   char *t = written(d, true);
   cr_assert_str_eq(t, "<testdist>");
   free(t);
@@ -404,7 +403,7 @@ Test(vm, describe_values_for_messages) {
   t = described(val_obj(obj_record(obj_shape(0))));
   cr_assert_str_eq(t, "record");
   free(t);
-  t = described(val_obj(dist_new(&test_dist_class)));
+  t = described(val_obj(dist_new(vm_new(), &test_dist_class)));
   cr_assert_str_eq(t, "distribution <testdist>");
   free(t);
 }
@@ -461,7 +460,7 @@ Test(vm, functions_compare_by_identity) {
 }
 
 Test(vm, distributions_compare_by_parameters) {
-  ObjDist *a = dist_new(&test_dist_class), *b = dist_new(&test_dist_class);
+  ObjDist *a = dist_new(vm_new(), &test_dist_class), *b = dist_new(vm_new(), &test_dist_class);
   a->p[0] = b->p[0] = 1.5;
   cr_assert(val_equal(val_obj(a), val_obj(b)));
   b->p[1] = 2;

@@ -1,0 +1,125 @@
+#include "population.h"
+
+#include <gc/gc.h>
+#include <math.h>
+#include <string.h>
+
+void pop_init(Population *pop, VM *vm, Value model, size_t n, unsigned run_flags, bool traced) {
+  pop->n = n;
+  pop->fibers = GC_MALLOC(sizeof(Fiber *) * n);
+  pop->next = GC_MALLOC(sizeof(Fiber *) * n);
+  pop->logw = GC_MALLOC_ATOMIC(sizeof(double) * n);
+  pop->ancestors = GC_MALLOC_ATOMIC(sizeof(size_t) * n);
+  pop->w = GC_MALLOC_ATOMIC(sizeof(double) * n);
+  pop->log_z = 0;
+  pop->steps = 0;
+  pop->resamples = 0;
+  for (size_t i = 0; i < n; i++) {
+    Fiber *f = fiber_new_with_state(vm, model, 0, NULL, sizeof(Run));
+    Run *r = f->hdata;
+    run_init(r, run_flags | RUN_SUSPEND);
+    r->trace = traced ? trace_new() : NULL;
+    f->handler = &run_handler;
+    pop->fibers[i] = f;
+    pop->logw[i] = 0;
+  }
+}
+
+/* A particle's fiber, run state and stack sit in one block of a few hundred
+ * bytes; with many particles the blocks are far apart in memory, so fetch
+ * the block of a particle a little ahead while this one runs. */
+static void prefetch_fiber(const Fiber *f) {
+  const char *p = (const char *)f;
+  for (int line = 0; line < 8; line++) __builtin_prefetch(p + 64 * line);
+}
+
+#define PREFETCH_AHEAD 2
+
+bool pop_step(Population *pop, VM *vm, const char *who) {
+  bool ran = false, alive = false;
+  for (size_t i = 0; i < pop->n; i++) {
+    if (i + PREFETCH_AHEAD < pop->n) prefetch_fiber(pop->fibers[i + PREFETCH_AHEAD]);
+    Fiber *f = pop->fibers[i];
+    if (f->state != FIBER_DONE) {
+      ran = true;
+      double before = f->log_weight;
+      run_step(vm, f);
+      pop->logw[i] += f->log_weight - before;
+    }
+    alive = alive || pop->logw[i] > -INFINITY;
+  }
+  if (!ran) return false;
+  pop->steps++;
+  if (!alive) {
+    Evidence ev;
+    evidence_init(&ev);
+    for (size_t i = 0; i < pop->n; i++) evidence_note(&ev, pop_run(pop, i));
+    evidence_fail(vm, &ev, who, pop->n);
+  }
+  return true;
+}
+
+double pop_normalise(Population *pop) {
+  double max = -INFINITY;
+  for (size_t i = 0; i < pop->n; i++)
+    if (pop->logw[i] > max) max = pop->logw[i];
+  double total = 0;
+  for (size_t i = 0; i < pop->n; i++) {
+    pop->w[i] = exp(pop->logw[i] - max);
+    total += pop->w[i];
+  }
+  for (size_t i = 0; i < pop->n; i++) pop->w[i] /= total;
+  return max + log(total);
+}
+
+double pop_ess(Population *pop) {
+  pop_normalise(pop);
+  double s2 = 0;
+  for (size_t i = 0; i < pop->n; i++) s2 += pop->w[i] * pop->w[i];
+  return 1 / s2;
+}
+
+double pop_log_evidence(Population *pop) { return pop->log_z + pop_normalise(pop) - log((double)pop->n); }
+
+void pop_resample(Population *pop, VM *vm, ResampleScheme scheme, long fixed_ancestor_of_0) {
+  pop->log_z += pop_normalise(pop) - log((double)pop->n);
+  size_t n = pop->n;
+  size_t *anc = pop->ancestors;
+  resample(scheme, rand_of(vm), pop->w, n, anc);
+  if (fixed_ancestor_of_0 >= 0) anc[0] = (size_t)fixed_ancestor_of_0;
+  /* Particles nobody descends from are dead: their blocks take the copies
+   * needed by particles with more than one offspring, so a resampling
+   * allocates (nearly) nothing. The first offspring of a particle takes
+   * over its fiber. Copies are made before any particle runs again. */
+  unsigned char *used = GC_MALLOC_ATOMIC(n);
+  memset(used, 0, n);
+  for (size_t j = 0; j < n; j++) used[anc[j]] = 1;
+  size_t next_dead = 0;
+  for (size_t j = 0; j < n; j++) {
+    size_t a = anc[j];
+    if (j + PREFETCH_AHEAD < n) prefetch_fiber(pop->fibers[anc[j + PREFETCH_AHEAD]]);
+    Fiber *from = pop->fibers[a];
+    if (used[a] == 1) {
+      used[a] = 2; /* taken over */
+      pop->next[j] = from;
+      continue;
+    }
+    while (next_dead < n && used[next_dead]) next_dead++;
+    Fiber *dead = next_dead < n ? pop->fibers[next_dead++] : NULL;
+    Run *r = from->hdata;
+    if (r->trace) r->trace->shared = true; /* now reachable from two runs */
+    pop->next[j] = fiber_copy_into(dead, from);
+  }
+  Fiber **old = pop->fibers;
+  pop->fibers = pop->next;
+  pop->next = old;
+  memset(pop->next, 0, sizeof(Fiber *) * n); /* drop references to the old generation */
+  for (size_t j = 0; j < n; j++) pop->logw[j] = 0;
+  pop->resamples++;
+}
+
+size_t pop_draw(Population *pop, VM *vm) {
+  pop_normalise(pop);
+  InfRand *r = rand_of(vm);
+  return r->categorical(r, pop->w, pop->n);
+}
