@@ -26,12 +26,7 @@ static Table *choice_map(VM *vm, const char *who, Value v) {
     for (uint32_t i = 0; i < r->shape->n; i++) table_set(t, r->shape->keys[i], r->vals[i]);
     return t;
   }
-  if (trace_is_value(v)) {
-    Trace *tr = trace_of_value(v);
-    for (uint32_t i = 0; i < tr->n; i++)
-      if (!tr->choices[i].observed) table_set(t, tr->choices[i].addr, tr->choices[i].value);
-    return t;
-  }
+  if (trace_is_value(v)) return trace_choice_table(trace_of_value(v));
   vm_type_error(vm, who, 1, "a record keyed by address, or a trace", v);
 }
 

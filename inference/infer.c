@@ -25,5 +25,7 @@ void inference_install(VM *vm) {
   enumerate_install(vm);
   gen_install(vm);
   smc_install(vm);
+  pgibbs_install(vm);
+  pmmh_install(vm);
   posterior_install(vm);
 }

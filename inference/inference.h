@@ -17,5 +17,7 @@ void basic_install(VM *vm);
 void enumerate_install(VM *vm);
 void gen_install(VM *vm);
 void smc_install(VM *vm);
+void pgibbs_install(VM *vm);
+void pmmh_install(VM *vm);
 
 #endif

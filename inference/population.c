@@ -14,6 +14,7 @@ void pop_init(Population *pop, VM *vm, Value model, size_t n, unsigned run_flags
   pop->log_z = 0;
   pop->steps = 0;
   pop->resamples = 0;
+  pop->impossible = false;
   for (size_t i = 0; i < n; i++) {
     Fiber *f = fiber_new_with_state(vm, model, 0, NULL, sizeof(Run));
     Run *r = f->hdata;
@@ -50,6 +51,10 @@ bool pop_step(Population *pop, VM *vm, const char *who) {
   }
   if (!ran) return false;
   pop->steps++;
+  if (!alive && !who) {
+    pop->impossible = true;
+    return false;
+  }
   if (!alive) {
     Evidence ev;
     evidence_init(&ev);
@@ -108,7 +113,11 @@ void pop_resample(Population *pop, VM *vm, ResampleScheme scheme, long fixed_anc
     Fiber *dead = next_dead < n ? pop->fibers[next_dead++] : NULL;
     Run *r = from->hdata;
     if (r->trace) r->trace->shared = true; /* now reachable from two runs */
-    pop->next[j] = fiber_copy_into(dead, from);
+    Fiber *copy = fiber_copy_into(dead, from);
+    /* a fiber handed back by an MCMC kernel keeps its run state outside its
+     * block: the copy needs its own */
+    if (!copy->hdata_size) copy->hdata = run_copy(r);
+    pop->next[j] = copy;
   }
   Fiber **old = pop->fibers;
   pop->fibers = pop->next;

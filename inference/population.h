@@ -37,6 +37,7 @@ typedef struct Population {
   size_t steps;  /* weight events passed */
   size_t resamples;
   size_t *ancestors; /* of the last resampling */
+  bool impossible;   /* every weight became zero (see pop_step) */
   double *w;         /* scratch: normalised weights */
 } Population;
 
@@ -47,9 +48,9 @@ static inline bool pop_done(const Population *pop, size_t i) { return pop->fiber
  * is added) and a trace when traced is set. */
 void pop_init(Population *pop, VM *vm, Value model, size_t n, unsigned run_flags, bool traced);
 /* Advances every unfinished particle to its next weight event. Returns false
- * when every particle had already finished (nothing was run). Raises the
- * impossible-evidence error, naming who ("smc"), when every weight becomes
- * zero. */
+ * when every particle had already finished (nothing was run). When every
+ * weight becomes zero it raises the impossible-evidence error naming who
+ * ("smc"), or, when who is NULL, sets pop->impossible and returns false. */
 bool pop_step(Population *pop, VM *vm, const char *who);
 /* Normalised weights into pop->w; returns the log of the sum of the
  * unnormalised weights. */

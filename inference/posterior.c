@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnostics.h"
 #include "vm/print.h"
 #include "vm/strbuf.h"
 
@@ -249,6 +250,8 @@ static ObjArray *post_support(VM *vm, const ObjDist *d) {
   return u;
 }
 
+static double chain_min_ess(const Posterior *p);
+
 static bool post_method(VM *vm, const ObjDist *d, const char *name, int argc, const Value *args, Value *out) {
   (void)argc;
   (void)args;
@@ -260,8 +263,10 @@ static bool post_method(VM *vm, const ObjDist *d, const char *name, int argc, co
     for (uint32_t i = 0; i < p->n; i++) a->items[i] = val_num(p->w[i]);
     *out = val_obj(a);
   } else if (strcmp(name, "logz") == 0) *out = isnan(p->logz) ? VAL_NIL : val_num(p->logz);
-  else if (strcmp(name, "ess") == 0) *out = isnan(p->ess) ? VAL_NIL : val_num(p->ess);
-  else return false;
+  else if (strcmp(name, "ess") == 0) {
+    double e = p->chain && isnan(p->ess) ? chain_min_ess(p) : p->ess;
+    *out = isnan(e) ? VAL_NIL : val_num(e);
+  } else return false;
   return true;
 }
 
@@ -387,8 +392,75 @@ static void fmt_num(char *buf, size_t n, double x) {
   else snprintf(buf, n, "%.4f", x);
 }
 
+/* ---------------------------------------------------- MCMC diagnostics */
+
+/* Split-R-hat and bulk and tail ESS of a numeric column of an MCMC
+ * posterior (NAN where undefined: a field some draws lack, constant draws). */
+typedef struct ChainDiag {
+  double rhat, ess_bulk, ess_tail;
+} ChainDiag;
+
+static ChainDiag chain_diag(const Column *c, const Posterior *p) {
+  ChainDiag d = {NAN, NAN, NAN};
+  double *x = malloc(sizeof(double) * (p->n ? p->n : 1));
+  bool complete = c->numeric;
+  for (uint32_t i = 0; complete && i < p->n; i++) {
+    if (c->vals[i] == VAL_UNDEF) complete = false;
+    else x[i] = scalar(c->vals[i]);
+  }
+  if (complete) {
+    d.rhat = diag_rhat(x, p->chain, p->n, p->n_chains);
+    d.ess_bulk = diag_ess_bulk(x, p->chain, p->n, p->n_chains);
+    d.ess_tail = diag_ess_tail(x, p->chain, p->n, p->n_chains);
+  }
+  free(x);
+  return d;
+}
+
+/* An MCMC posterior's ESS as one number: the smallest bulk ESS of its
+ * fields. */
+static double chain_min_ess(const Posterior *p) {
+  Columns cs = columns_of(p);
+  double best = NAN;
+  for (int i = 0; i < cs.n; i++) {
+    ChainDiag d = chain_diag(&cs.cols[i], p);
+    if (!isnan(d.ess_bulk) && (isnan(best) || d.ess_bulk < best)) best = d.ess_bulk;
+  }
+  return best;
+}
+
+static void fmt_diag(char *buf, size_t n, const char *fmt, double x) {
+  if (isnan(x)) snprintf(buf, n, "-");
+  else snprintf(buf, n, fmt, x);
+}
+
+/* Thresholds of Vehtari et al. (2021) for trusting MCMC estimates. */
+#define RHAT_WARN 1.01
+#define ESS_WARN 100
+
+static void chain_warnings(FILE *out, const Columns *cs, const ChainDiag *diag, int rows) {
+  for (int i = 0; i < rows; i++) {
+    const ChainDiag *d = &diag[i];
+    const char *name = cs->cols[i].name;
+    if (d->rhat > RHAT_WARN)
+      fprintf(out,
+              "warning: R-hat of %s is %.3f (above %.2f): the chains disagree; run them longer or use a kernel "
+              "that mixes better\n",
+              name, d->rhat, RHAT_WARN);
+    double ess = isnan(d->ess_tail) || d->ess_bulk < d->ess_tail ? d->ess_bulk : d->ess_tail;
+    if (ess < ESS_WARN)
+      fprintf(out,
+              "warning: the effective sample size of %s is %.0f (below %d): its estimates are unreliable; take "
+              "more samples\n",
+              name, ess, ESS_WARN);
+  }
+}
+
 static void print_header(FILE *out, const Posterior *p) {
   if (p->exact) fprintf(out, "%s: exact, %u value%s", p->desc, p->n, p->n == 1 ? "" : "s");
+  else if (p->chain)
+    fprintf(out, "%s: %u chain%s of %u draws", p->desc, p->n_chains, p->n_chains == 1 ? "" : "s",
+            p->n_chains ? p->n / p->n_chains : p->n);
   else fprintf(out, "%s: %u samples, ESS %.1f", p->desc, p->n, p->ess);
   if (!isnan(p->logz)) fprintf(out, ", log evidence %.4f", p->logz);
   fputc('\n', out);
@@ -412,7 +484,8 @@ static Value b_summary(VM *vm, int argc, const Value *args) {
   if (width > 30) width = 30;
   print_header(out, p);
   fprintf(out, "%-*s %10s %10s %10s %10s %10s", width, "name", "mean", "sd", "5%", "50%", "95%");
-  fputs(p->exact ? "\n" : "        ess\n", out);
+  fputs(p->exact ? "\n" : p->chain ? "    rhat   ess_bulk   ess_tail\n" : "        ess\n", out);
+  ChainDiag *diag = p->chain ? GC_MALLOC_ATOMIC(sizeof(ChainDiag) * (size_t)(cs.n ? cs.n : 1)) : NULL;
   int rows = 0;
   for (int i = 0; i < cs.n; i++) {
     Column *c = &cs.cols[i];
@@ -421,6 +494,7 @@ static Value b_summary(VM *vm, int argc, const Value *args) {
       break;
     }
     rows++;
+    if (diag) diag[i] = chain_diag(c, p);
     if (!c->numeric) {
       /* the most probable value, for strings and other non-numbers */
       Value best = VAL_NIL;
@@ -456,8 +530,19 @@ static Value b_summary(VM *vm, int argc, const Value *args) {
     fmt_num(f[4], 32, weighted_quantile(s, k, 0.95));
     fprintf(out, "%-*.*s %10s %10s %10s %10s %10s", width, width, c->name, f[0], f[1], f[2], f[3], f[4]);
     if (p->exact) fputc('\n', out);
-    else fprintf(out, " %10.1f\n", p->ess);
+    else if (diag) {
+      char r[32], b[32], t[32];
+      fmt_diag(r, 32, "%.3f", diag[i].rhat);
+      fmt_diag(b, 32, "%.0f", diag[i].ess_bulk);
+      fmt_diag(t, 32, "%.0f", diag[i].ess_tail);
+      fprintf(out, " %7s %10s %10s\n", r, b, t);
+    } else fprintf(out, " %10.1f\n", p->ess);
     free(s);
+  }
+  if (diag) {
+    const DiagNotes *notes = p->diagnostics;
+    if (notes && notes->text) fputs(notes->text, out);
+    chain_warnings(out, &cs, diag, rows);
   }
   return VAL_NIL;
 }
@@ -739,7 +824,13 @@ static Value mcse_of(VM *vm, const Posterior *p, const Value *vals, uint32_t n) 
       v += p->w[i] * p->w[i] * d * d;
       s += p->w[i] * d * d;
     }
-    if (p->chain) return val_num(sqrt(s / p->ess)); /* correlated draws */
+    if (p->chain) { /* correlated draws: this field's effective sample size */
+      double *x = malloc(sizeof(double) * (n ? n : 1));
+      for (uint32_t i = 0; i < n; i++) x[i] = scalar(vals[i]);
+      double e = diag_mcse_mean(x, p->chain, n, p->n_chains);
+      free(x);
+      return val_num(e);
+    }
     return val_num(sqrt(v));
   }
   Value *col = GC_MALLOC(sizeof(Value) * n);
@@ -772,6 +863,47 @@ static Value b_mcse(VM *vm, int argc, const Value *args) {
   return mcse_of(vm, p, p->values->items, p->n);
 }
 
+/* marginal(post, f): the distribution of f(value), with the same weights,
+ * equal results merged. f must not make random choices. */
+static Value b_marginal(VM *vm, int argc, const Value *args) {
+  (void)argc;
+  Posterior *p = arg_posterior(vm, "marginal", args, 0);
+  Value f = args[1];
+  if (!val_is(f, OBJ_CLOSURE) && !val_is(f, OBJ_BUILTIN)) vm_type_error(vm, "marginal", 1, "a function", f);
+  ObjArray *vals = obj_array(p->n);
+  double *logw = GC_MALLOC_ATOMIC(sizeof(double) * (p->n ? p->n : 1));
+  for (uint32_t i = 0; i < p->n; i++) {
+    vals->items[i] = vm_call(vm, NULL, NULL, f, 1, &p->values->items[i]);
+    logw[i] = log(p->w[i]);
+  }
+  Value out = posterior_new(vm, p->desc, vals, logw, p->logz, true);
+  Posterior *q = posterior_of(out);
+  q->exact = p->exact;
+  q->ess = p->ess;
+  return out;
+}
+
+/* The most probable value (the first of equals). */
+static Value b_mode(VM *vm, int argc, const Value *args) {
+  (void)argc;
+  Posterior *p = arg_posterior(vm, "mode", args, 0);
+  Value merged = posterior_new(vm, p->desc, p->values, NULL, NAN, true);
+  /* equal weights were lost by merging: weigh again */
+  Posterior *m = posterior_of(merged);
+  uint32_t best = 0;
+  double best_w = -1;
+  for (uint32_t j = 0; j < m->n; j++) {
+    double w = 0;
+    for (uint32_t i = 0; i < p->n; i++)
+      if (val_equal(p->values->items[i], m->values->items[j])) w += p->w[i];
+    if (w > best_w) {
+      best_w = w;
+      best = j;
+    }
+  }
+  return m->values->items[best];
+}
+
 static Value b_weights(VM *vm, int argc, const Value *args) {
   (void)argc;
   return dist_method(vm, "weights", args);
@@ -795,4 +927,6 @@ void posterior_install(VM *vm) {
   vm_def_builtin(vm, "logz", b_logz, 1, 1);
   vm_def_builtin(vm, "ess", b_ess, 1, 1);
   vm_def_builtin(vm, "mcse", b_mcse, 1, 1);
+  vm_def_builtin(vm, "marginal", b_marginal, 2, 2);
+  vm_def_builtin(vm, "mode", b_mode, 1, 1);
 }

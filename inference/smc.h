@@ -20,6 +20,9 @@ bool smc_should_resample(Population *pop, const SmcConfig *c, double *ess);
 /* One SMC run of model into pop (who names it in messages). */
 void smc_sweep(VM *vm, Value model, const SmcConfig *c, Population *pop, const char *who);
 
+/* The draws of one MCMC chain (particle Gibbs, PMMH) as a posterior. */
+Value smc_chain_posterior(VM *vm, const Method *m, ObjArray *draws);
+
 /* Resample-move: one kernel step on every particle (smc_move.c). */
 void smc_rejuvenate(VM *vm, Value model, Value kernel, Population *pop);
 /* An error unless v is a kernel value. */

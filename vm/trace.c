@@ -63,6 +63,14 @@ TraceChoice *trace_add(Trace *t, const TraceChoice *c) {
   return &t->choices[t->n++];
 }
 
+Table *trace_choice_table(const Trace *t) {
+  Table *m = GC_MALLOC(sizeof *m);
+  table_init(m);
+  for (uint32_t i = 0; i < t->n; i++)
+    if (!t->choices[i].observed) table_set(m, t->choices[i].addr, t->choices[i].value);
+  return m;
+}
+
 double trace_log_prior(const Trace *t) {
   double s = 0;
   for (uint32_t i = 0; i < t->n; i++)

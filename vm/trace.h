@@ -49,6 +49,9 @@ TraceChoice *trace_find(const Trace *t, const ObjString *addr);
 /* Appends a choice; the address must not be in the trace yet. */
 TraceChoice *trace_add(Trace *t, const TraceChoice *c);
 
+/* The unobserved choices as a table address -> value (a replay map). */
+Table *trace_choice_table(const Trace *t);
+
 /* Sum of the log densities of the unobserved choices. */
 double trace_log_prior(const Trace *t);
 /* log p(choices, observations): log prior plus log weight. */
