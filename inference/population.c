@@ -28,18 +28,25 @@ void pop_init(Population *pop, VM *vm, Value model, size_t n, unsigned run_flags
 
 /* A particle's fiber, run state and stack sit in one block of a few hundred
  * bytes; with many particles the blocks are far apart in memory, so fetch
- * the block of a particle a little ahead while this one runs. */
+ * the block of a particle a little ahead while this one runs, and, one
+ * particle later (when its block has arrived), the closure its top frame
+ * runs, which each run of a model makes for itself. */
 static void prefetch_fiber(const Fiber *f) {
   const char *p = (const char *)f;
-  for (int line = 0; line < 8; line++) __builtin_prefetch(p + 64 * line);
+  for (int line = 0; line < 5; line++) __builtin_prefetch(p + 64 * line);
 }
 
-#define PREFETCH_AHEAD 2
+static void prefetch_closure(const Fiber *f) {
+  if (f->n_frames) __builtin_prefetch(f->frames[f->n_frames - 1].closure);
+}
+
+#define PREFETCH_AHEAD 3
 
 bool pop_step(Population *pop, VM *vm, const char *who) {
   bool ran = false, alive = false;
   for (size_t i = 0; i < pop->n; i++) {
     if (i + PREFETCH_AHEAD < pop->n) prefetch_fiber(pop->fibers[i + PREFETCH_AHEAD]);
+    if (i + 1 < pop->n) prefetch_closure(pop->fibers[i + 1]);
     Fiber *f = pop->fibers[i];
     if (f->state != FIBER_DONE) {
       ran = true;
@@ -99,7 +106,10 @@ void pop_resample(Population *pop, VM *vm, ResampleScheme scheme, long fixed_anc
   unsigned char *used = GC_MALLOC_ATOMIC(n);
   memset(used, 0, n);
   for (size_t j = 0; j < n; j++) used[anc[j]] = 1;
-  size_t next_dead = 0;
+  size_t *dead = GC_MALLOC_ATOMIC(sizeof(size_t) * n);
+  size_t n_dead = 0, next_dead = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!used[i]) dead[n_dead++] = i;
   for (size_t j = 0; j < n; j++) {
     size_t a = anc[j];
     if (j + PREFETCH_AHEAD < n) prefetch_fiber(pop->fibers[anc[j + PREFETCH_AHEAD]]);
@@ -109,11 +119,13 @@ void pop_resample(Population *pop, VM *vm, ResampleScheme scheme, long fixed_anc
       pop->next[j] = from;
       continue;
     }
-    while (next_dead < n && used[next_dead]) next_dead++;
-    Fiber *dead = next_dead < n ? pop->fibers[next_dead++] : NULL;
+    /* the dead block this copy goes to, and the next ones */
+    for (size_t k = next_dead; k < next_dead + PREFETCH_AHEAD && k < n_dead; k++)
+      __builtin_prefetch(pop->fibers[dead[k]], 1);
+    Fiber *into = next_dead < n_dead ? pop->fibers[dead[next_dead++]] : NULL;
     Run *r = from->hdata;
     if (r->trace) r->trace->shared = true; /* now reachable from two runs */
-    Fiber *copy = fiber_copy_into(dead, from);
+    Fiber *copy = fiber_copy_into(into, from);
     /* a fiber handed back by an MCMC kernel keeps its run state outside its
      * block: the copy needs its own */
     if (!copy->hdata_size) copy->hdata = run_copy(r);

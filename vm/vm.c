@@ -185,13 +185,11 @@ Fiber *fiber_new(VM *vm, Value callee, int argc, const Value *args) {
 }
 
 Fiber *fiber_copy_into(Fiber *dead, const Fiber *src) {
-  /* Room for every frame's deepest use of the stack, so resuming the copy
-   * never has to grow it before the next call. */
-  uint32_t need = src->sp;
-  for (uint32_t i = 0; i < src->n_frames; i++) {
-    uint32_t top = src->frames[i].base + (uint32_t)src->frames[i].closure->fn->max_stack;
-    if (top > need) need = top;
-  }
+  /* The source's capacity covers every frame's deepest use of the stack (it
+   * was sized so, or grown), so the copy never grows before its next call.
+   * Taking it rather than recomputing it keeps the frames' closures, which
+   * may be cold in memory, out of the copy. */
+  uint32_t need = src->stack_cap;
   uint32_t frames = src->n_frames ? src->n_frames : 1;
   Fiber *f = fiber_block(dead, fiber_payload(src->hdata_size, frames, src->n_loops, need));
   uint32_t block = f->block;

@@ -1,0 +1,4 @@
+/* The hmm workload with 1000000 particles (see ../hmm_data/bootstrap.inc). */
+#include <gsl/gsl_rng.h> /* the reference uses GSL (linked by bench/run) */
+#define PARTICLES 1000000
+#include "../hmm_data/bootstrap.inc"
