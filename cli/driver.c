@@ -57,25 +57,34 @@ VM *driver_new_vm(unsigned long seed) {
   return vm;
 }
 
-static Value write_csv_call(VM *vm, int argc, const Value *args) {
-  (void)argc;
-  posterior_write_csv(vm, args[0], AS_STRING(args[1])->chars);
-  return VAL_NIL;
-}
-
-bool driver_write_csv(VM *vm, Value post, const char *path, FILE *err) {
-  /* run through a builtin call so that an error is reported like any other */
-  Value args[2] = {post, val_obj(obj_string_cstr(path))};
-  Value fn = val_obj(obj_builtin("--output", write_csv_call, 2, 2));
+bool driver_call(VM *vm, Value (*fn)(VM *vm, void *ctx), void *ctx, Value *result, FILE *err) {
   jmp_buf jb;
   jmp_buf *saved = vm->on_error;
   if (setjmp(jb)) {
     vm->on_error = saved;
+    fflush(vm->rt->out);
     vm_print_error(vm, err);
     return false;
   }
   vm->on_error = &jb;
-  vm_call(vm, NULL, NULL, fn, 2, args);
+  Value r = fn(vm, ctx);
   vm->on_error = saved;
+  if (result) *result = r;
   return true;
+}
+
+typedef struct CsvOut {
+  Value post;
+  const char *path;
+} CsvOut;
+
+static Value write_csv_call(VM *vm, void *ctx) {
+  CsvOut *c = ctx;
+  posterior_write_csv(vm, c->post, c->path);
+  return VAL_NIL;
+}
+
+bool driver_write_csv(VM *vm, Value post, const char *path, FILE *err) {
+  CsvOut c = {post, path};
+  return driver_call(vm, write_csv_call, &c, NULL, err);
 }

@@ -25,4 +25,8 @@ bool driver_run(VM *vm, ObjFunction *main_fn, Value *result, FILE *err);
  * false when it cannot. */
 bool driver_write_csv(VM *vm, Value post, const char *path, FILE *err);
 
+/* Calls fn(vm, ctx) from outside any run, so that a runtime error it raises
+ * is printed to err (and false returned) like any other. */
+bool driver_call(VM *vm, Value (*fn)(VM *vm, void *ctx), void *ctx, Value *result, FILE *err);
+
 #endif

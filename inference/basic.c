@@ -116,7 +116,7 @@ static Value rejection_run(VM *vm, Value model, const Method *m) {
       evidence_note(&ev, r);
       continue;
     }
-    if (lw < 0 && rnd->uniform(rnd) >= exp(lw)) continue;
+    if (!rand_accept(rnd, lw)) continue;
     vals->items[accepted++] = f->result;
     progress_update(&p, (uint64_t)accepted);
   }

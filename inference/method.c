@@ -47,7 +47,7 @@ void opts_init(Options *o, VM *vm, const char *method, int argc, const Value *ar
   ObjShape *shape = o->rec->shape;
   for (uint32_t i = 0; i < shape->n; i++) {
     const char *key = shape->keys[i]->chars;
-    bool ok = false;
+    bool ok = strcmp(key, "_mutant") == 0;
     int n_allowed = 0;
     for (const char *const *a = allowed; *a; a++, n_allowed++)
       if (strcmp(*a, key) == 0) ok = true;
@@ -126,3 +126,12 @@ int opts_choice(const Options *o, const char *key, int dflt, const char *const *
 }
 
 Value opts_record(const Options *o) { return o->rec ? val_obj(o->rec) : val_obj(obj_record(obj_shape(0))); }
+
+int opts_mutant(const Options *o, const char *const *mutants) {
+  Value v = opts_get(o, "_mutant");
+  if (v == VAL_UNDEF) return -1;
+  if (val_is(v, OBJ_STRING))
+    for (int i = 0; mutants && mutants[i]; i++)
+      if (strcmp(AS_STRING(v)->chars, mutants[i]) == 0) return i;
+  vm_error(o->vm, "%s: unknown _mutant", o->method);
+}

@@ -50,5 +50,10 @@ bool opts_bool(const Options *o, const char *key, bool dflt);
 /* One of choices (NULL-terminated); returns its index. */
 int opts_choice(const Options *o, const char *key, int dflt, const char *const *choices);
 Value opts_record(const Options *o); /* the record given, or an empty one */
+/* The hidden option _mutant, accepted by every method: a planted bug, for
+ * the negative controls that show a statistical test can fail. Returns the
+ * index of its value in mutants (NULL-terminated), -1 when absent; an
+ * unknown value is an error. Not for users: undocumented on purpose. */
+int opts_mutant(const Options *o, const char *const *mutants);
 
 #endif

@@ -1,6 +1,7 @@
 /* pgibbs.c — particle Gibbs: MCMC whose every sweep is a conditional SMC.
  *
  *   pgibbs({particles: 100, sweeps: 1000, burn: 100, ancestor: true})
+ *   pgibbs({..., init: trace})   the first reference (else an SMC sweep)
  *
  * A sweep runs the population block with one particle held to a reference
  * trajectory: particle 0 replays the reference trace by address, and at
@@ -35,6 +36,8 @@
 typedef struct PgConfig {
   long particles, sweeps, burn;
   bool ancestor;
+  Trace *init; /* the first reference, or NULL: an unconditional sweep */
+  bool mutant_drop_reference; /* a planted bug: sweeps forget the reference */
 } PgConfig;
 
 /* A table of the reference's choices overlaid with another trace's. */
@@ -118,12 +121,12 @@ static Value pgibbs_run(VM *vm, Value model, const Method *m) {
   const PgConfig *c = m->config;
   long kept = c->sweeps - c->burn;
   ObjArray *draws = obj_array((uint32_t)kept);
-  Trace *ref = NULL;
+  Trace *ref = c->init;
   Progress prog;
   progress_start(&prog, "pgibbs", (uint64_t)c->sweeps, vm->fiber && vm->fiber->handler == &toplevel_handler);
   for (long s = 0; s < c->sweeps; s++) {
     Population pop;
-    size_t k = sweep(vm, model, c, &pop, ref);
+    size_t k = sweep(vm, model, c, &pop, c->mutant_drop_reference ? NULL : ref);
     ref = pop_run(&pop, k)->trace;
     if (s >= c->burn) draws->items[s - c->burn] = pop.fibers[k]->result;
     progress_update(&prog, (uint64_t)s);
@@ -135,14 +138,22 @@ static Value pgibbs_run(VM *vm, Value model, const Method *m) {
 static const MethodClass pgibbs_class = {"pgibbs", pgibbs_run};
 
 static Value b_pgibbs(VM *vm, int argc, const Value *args) {
-  static const char *const allowed[] = {"particles", "sweeps", "burn", "ancestor", NULL};
+  static const char *const allowed[] = {"particles", "sweeps", "burn", "ancestor", "init", NULL};
   Options o;
   opts_init(&o, vm, "pgibbs", argc, args, allowed);
-  PgConfig *c = GC_MALLOC_ATOMIC(sizeof *c);
+  PgConfig *c = GC_MALLOC(sizeof *c);
   c->particles = opts_count(&o, "particles", 100, 2, 10000000L);
   c->sweeps = opts_count(&o, "sweeps", 1000, 1, 100000000L);
   c->burn = opts_count(&o, "burn", c->sweeps / 10, 0, c->sweeps - 1);
   c->ancestor = opts_bool(&o, "ancestor", false);
+  Value init = opts_get(&o, "init");
+  c->init = NULL;
+  if (init != VAL_UNDEF) {
+    if (!trace_is_value(init)) vm_type_error(vm, "pgibbs", 0, "a record whose init is a trace", init);
+    c->init = trace_of_value(init);
+  }
+  static const char *const mutants[] = {"drop_reference", NULL};
+  c->mutant_drop_reference = opts_mutant(&o, mutants) == 0;
   return method_new(&pgibbs_class, opts_record(&o), c);
 }
 

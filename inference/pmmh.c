@@ -37,6 +37,7 @@ typedef struct PmmhConfig {
   int n_params;
   int proposal;
   double scale;
+  bool mutant_recompute_current; /* a planted bug: re-estimate the current Z */
 } PmmhConfig;
 
 /* A state of the chain: the parameters, and the SMC run made with them. */
@@ -54,7 +55,7 @@ static bool estimate(VM *vm, Value model, const PmmhConfig *c, Table *theta, PmS
   pop_init(&pop, vm, model, (size_t)c->particles, theta ? RUN_WEIGH_REPLAYED : 0, false);
   if (theta)
     for (size_t i = 0; i < pop.n; i++) pop_run(&pop, i)->replay = theta;
-  SmcConfig sc = {c->particles, RESAMPLE_SYSTEMATIC, 0.5, VAL_NIL, 0};
+  SmcConfig sc = {c->particles, RESAMPLE_SYSTEMATIC, 0.5, VAL_NIL, 0, false};
   while (pop_step(&pop, vm, NULL)) {
     double ess;
     if (smc_should_resample(&pop, &sc, &ess)) pop_resample(&pop, vm, sc.scheme, -1);
@@ -136,12 +137,16 @@ static Value chain(VM *vm, Value model, const Method *m, const char *who) {
     Table *theta = NULL;
     if (!pimh) theta = c->proposal == PROPOSE_PRIOR ? prior_theta(vm, model, c, &lp) : drift_theta(vm, c, cur.theta, scale);
     bool ok = estimate(vm, model, c, theta, &prop);
+    if (c->mutant_recompute_current) {
+      PmState again;
+      if (estimate(vm, model, c, cur.theta, &again)) cur.log_z = again.log_z;
+    }
     bool accept = false;
     if (ok) {
       prop.log_prior = lp;
       double log_alpha = prop.log_z - cur.log_z;
       if (!pimh && c->proposal == PROPOSE_PRIOR) log_alpha += cur.log_prior - prop.log_prior;
-      accept = log(rnd->uniform(rnd)) < log_alpha;
+      accept = rand_accept(rnd, log_alpha);
     }
     if (accept) {
       cur = prop;
@@ -167,6 +172,8 @@ static void common_options(Options *o, PmmhConfig *c) {
   c->particles = opts_count(o, "particles", 100, 1, 10000000L);
   c->samples = opts_count(o, "samples", 1000, 1, 100000000L);
   c->burn = opts_count(o, "burn", c->samples / 5, 0, 100000000L);
+  static const char *const mutants[] = {"recompute_current", NULL};
+  c->mutant_recompute_current = opts_mutant(o, mutants) == 0;
 }
 
 static Value b_pmmh(VM *vm, int argc, const Value *args) {

@@ -15,6 +15,7 @@ void pop_init(Population *pop, VM *vm, Value model, size_t n, unsigned run_flags
   pop->steps = 0;
   pop->resamples = 0;
   pop->impossible = false;
+  pop->mutant_forget_evidence = false;
   for (size_t i = 0; i < n; i++) {
     Fiber *f = fiber_new_with_state(vm, model, 0, NULL, sizeof(Run));
     Run *r = f->hdata;
@@ -94,11 +95,16 @@ double pop_ess(Population *pop) {
 double pop_log_evidence(Population *pop) { return pop->log_z + pop_normalise(pop) - log((double)pop->n); }
 
 void pop_resample(Population *pop, VM *vm, ResampleScheme scheme, long fixed_ancestor_of_0) {
-  pop->log_z += pop_normalise(pop) - log((double)pop->n);
+  double epoch = pop_normalise(pop) - log((double)pop->n);
+  if (!pop->mutant_forget_evidence) pop->log_z += epoch;
   size_t n = pop->n;
   size_t *anc = pop->ancestors;
-  resample(scheme, rand_of(vm), pop->w, n, anc);
-  if (fixed_ancestor_of_0 >= 0) anc[0] = (size_t)fixed_ancestor_of_0;
+  if (fixed_ancestor_of_0 >= 0) { /* conditional SMC: the others are drawn */
+    anc[0] = (size_t)fixed_ancestor_of_0;
+    resample(scheme, rand_of(vm), pop->w, n, n - 1, anc + 1);
+  } else {
+    resample(scheme, rand_of(vm), pop->w, n, n, anc);
+  }
   /* Particles nobody descends from are dead: their blocks take the copies
    * needed by particles with more than one offspring, so a resampling
    * allocates (nearly) nothing. The first offspring of a particle takes

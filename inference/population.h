@@ -38,6 +38,9 @@ typedef struct Population {
   size_t resamples;
   size_t *ancestors; /* of the last resampling */
   bool impossible;   /* every weight became zero (see pop_step) */
+  /* A planted bug (negative controls): resampling drops the epoch's mean
+   * weight from the evidence, as if offspring weighed 1/N instead of Z/N. */
+  bool mutant_forget_evidence;
   double *w;         /* scratch: normalised weights */
 } Population;
 

@@ -1,5 +1,7 @@
 #include "posterior.h"
 
+#include "rand.h"
+
 #include <gc/gc.h>
 #include <math.h>
 #include <stdlib.h>
@@ -91,6 +93,8 @@ Value posterior_new(VM *vm, const char *desc, ObjArray *values, const double *lo
 
 static Value post_sample(VM *vm, const ObjDist *d) {
   Posterior *p = post_of(d);
+  InfRand *r = rand_of(vm);
+  if (r->enumerating) return p->values->items[r->categorical(r, p->w, p->n)];
   if (!p->cum) {
     double *cum = GC_MALLOC_ATOMIC(sizeof(double) * p->n);
     double acc = 0;
@@ -323,45 +327,54 @@ static Column *column_named(Columns *cs, const char *name) {
   return c;
 }
 
-static void flatten(Columns *cs, uint32_t sample, Value v, StrBuf *path) {
+#define LEAF_DEPTH 64
+
+static void leaves_at(Value v, StrBuf *path, int depth, LeafFn fn, void *data) {
   size_t mark = path->len;
-  if (val_is(v, OBJ_ARRAY)) {
-    ObjArray *a = AS_ARRAY(v);
-    for (uint32_t i = 0; i < a->len; i++) {
-      sb_printf(path, "[%u]", i);
-      flatten(cs, sample, a->items[i], path);
+  bool array = val_is(v, OBJ_ARRAY), record = val_is(v, OBJ_RECORD);
+  if ((array || record) && depth < LEAF_DEPTH) {
+    uint32_t n = array ? AS_ARRAY(v)->len : AS_RECORD(v)->shape->n;
+    for (uint32_t i = 0; i < n; i++) {
+      if (array) sb_printf(path, "[%u]", i);
+      else {
+        if (mark) sb_putc(path, '.');
+        sb_puts(path, AS_RECORD(v)->shape->keys[i]->chars);
+      }
+      leaves_at(array ? AS_ARRAY(v)->items[i] : AS_RECORD(v)->vals[i], path, depth + 1, fn, data);
       path->len = mark;
       path->data[mark] = '\0';
     }
     return;
   }
-  if (val_is(v, OBJ_RECORD)) {
-    ObjRecord *r = AS_RECORD(v);
-    for (uint32_t i = 0; i < r->shape->n; i++) {
-      if (mark) sb_putc(path, '.');
-      sb_puts(path, r->shape->keys[i]->chars);
-      flatten(cs, sample, r->vals[i], path);
-      path->len = mark;
-      path->data[mark] = '\0';
-    }
-    return;
-  }
-  Column *c = column_named(cs, mark ? path->data : "value");
-  c->vals[sample] = v;
+  fn(mark ? path->data : "value", v, data);
+}
+
+void value_leaves(Value v, LeafFn fn, void *data) {
+  StrBuf path;
+  sb_init(&path);
+  leaves_at(v, &path, 0, fn, data);
+  sb_free(&path);
+}
+
+typedef struct FlattenInto {
+  Columns *cs;
+  uint32_t sample;
+} FlattenInto;
+
+static void flatten_leaf(const char *name, Value v, void *data) {
+  FlattenInto *into = data;
+  Column *c = column_named(into->cs, name);
+  c->vals[into->sample] = v;
   if (!is_scalar(v)) c->numeric = false;
   if (!val_is_bool(v)) c->boolean = false;
 }
 
 static Columns columns_of(const Posterior *p) {
   Columns cs = {NULL, 0, 0, p->n};
-  StrBuf path;
-  sb_init(&path);
   for (uint32_t i = 0; i < p->n; i++) {
-    path.len = 0;
-    path.data[0] = '\0';
-    flatten(&cs, i, p->values->items[i], &path);
+    FlattenInto into = {&cs, i};
+    value_leaves(p->values->items[i], flatten_leaf, &into);
   }
-  sb_free(&path);
   return cs;
 }
 
@@ -811,25 +824,25 @@ static Value b_samples(VM *vm, int argc, const Value *args) {
 /* The Monte Carlo standard error of the posterior mean, per field:
  * sqrt(sum w_i^2 (x_i - mean)^2), the delta-method error of a
  * self-normalised weighted mean (sd / sqrt(n) for equal weights); 0 for an
- * exact posterior. MCMC posteriors use their effective sample size. */
+ * exact posterior. MCMC posteriors (chain set) divide each field's
+ * variance by its own effective sample size (diagnostics.h). */
 static Value mcse_of(VM *vm, const Posterior *p, const Value *vals, uint32_t n) {
   Value first = vals[0];
   if (is_scalar(first)) {
     double m = 0;
     for (uint32_t i = 0; i < n; i++) m += p->w[i] * scalar(vals[i]);
     if (p->exact) return val_num(0);
-    double v = 0, s = 0;
-    for (uint32_t i = 0; i < n; i++) {
-      double d = scalar(vals[i]) - m;
-      v += p->w[i] * p->w[i] * d * d;
-      s += p->w[i] * d * d;
-    }
-    if (p->chain) { /* correlated draws: this field's effective sample size */
+    if (p->chain) { /* correlated draws: sd / sqrt(this field's ESS) */
       double *x = malloc(sizeof(double) * (n ? n : 1));
       for (uint32_t i = 0; i < n; i++) x[i] = scalar(vals[i]);
       double e = diag_mcse_mean(x, p->chain, n, p->n_chains);
       free(x);
       return val_num(e);
+    }
+    double v = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      double d = scalar(vals[i]) - m;
+      v += p->w[i] * p->w[i] * d * d;
     }
     return val_num(sqrt(v));
   }

@@ -40,6 +40,11 @@ double posterior_kish_ess(const double *w, uint32_t n);
 bool posterior_is(Value v);
 Posterior *posterior_of(Value v);
 
+/* Calls fn for every scalar leaf of a value, named by its path: "value" for
+ * a plain number, "mu", "theta[2]", "params.sigma". */
+typedef void (*LeafFn)(const char *name, Value leaf, void *data);
+void value_leaves(Value v, LeafFn fn, void *data);
+
 /* Writes a posterior as CSV (a weight column, then one column per field). */
 void posterior_write_csv(VM *vm, Value post, const char *path);
 

@@ -1,6 +1,7 @@
 #include "rand.h"
 
 #include <gc/gc.h>
+#include <math.h>
 
 #include "state.h"
 
@@ -29,6 +30,7 @@ InfState *inf_state(VM *vm) {
     InfState *s = GC_MALLOC(sizeof *s);
     s->vm = vm;
     s->last_posterior = VAL_NIL;
+    s->last_model = VAL_NIL;
     s->own.uniform = gen_uniform;
     s->own.categorical = gen_categorical;
     s->own.state = s;
@@ -45,4 +47,15 @@ InfRand *rand_install(VM *vm, InfRand *r) {
   InfRand *old = s->current;
   s->current = r ? r : &s->own;
   return old;
+}
+
+Value rand_draw(VM *vm, const ObjDist *d) {
+  InfRand *r = rand_of(vm);
+  if (!r->enumerating) return d->cls->sample(vm, d);
+  ObjArray *support = d->cls->support ? d->cls->support(vm, d) : NULL;
+  if (!support)
+    vm_error(vm, "outcomes: %s has no finite support, so its draws cannot be enumerated", d->cls->name);
+  double *w = GC_MALLOC_ATOMIC(sizeof(double) * (support->len ? support->len : 1));
+  for (uint32_t i = 0; i < support->len; i++) w[i] = exp(d->cls->logpdf(vm, d, support->items[i]));
+  return support->items[r->categorical(r, w, support->len)];
 }

@@ -2,8 +2,8 @@
  * normalised weights, shared by every algorithm that resamples (SMC,
  * particle Gibbs, PMMH).
  *
- * Each writes n ancestor indices, in increasing order, such that the
- * expected number of copies of particle i is n * w[i] (unbiasedness, the
+ * Each writes m ancestor indices, in increasing order, such that the
+ * expected number of copies of particle i is m * w[i] (unbiasedness, the
  * property every scheme preserves). They differ in variance:
  * multinomial > stratified >= systematic, residual below multinomial.
  * Their randomness comes from the inference source (rand.h).
@@ -25,12 +25,14 @@ typedef enum ResampleScheme {
 /* The option names, in enum order, NULL-terminated. */
 extern const char *const resample_names[];
 
-/* w: n normalised weights (sum 1). out: n ancestor indices. */
-void resample(ResampleScheme scheme, InfRand *r, const double *w, size_t n, size_t *out);
+/* w: n normalised weights (sum 1). out: m ancestor indices, the expected
+ * number of copies of particle i being m * w[i] (m = n normally; n - 1 in
+ * conditional SMC, whose reference keeps its place). */
+void resample(ResampleScheme scheme, InfRand *r, const double *w, size_t n, size_t m, size_t *out);
 
-void resample_multinomial(InfRand *r, const double *w, size_t n, size_t *out);
-void resample_systematic(InfRand *r, const double *w, size_t n, size_t *out);
-void resample_stratified(InfRand *r, const double *w, size_t n, size_t *out);
-void resample_residual(InfRand *r, const double *w, size_t n, size_t *out);
+void resample_multinomial(InfRand *r, const double *w, size_t n, size_t m, size_t *out);
+void resample_systematic(InfRand *r, const double *w, size_t n, size_t m, size_t *out);
+void resample_stratified(InfRand *r, const double *w, size_t n, size_t m, size_t *out);
+void resample_residual(InfRand *r, const double *w, size_t n, size_t m, size_t *out);
 
 #endif

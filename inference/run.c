@@ -1,7 +1,10 @@
 #include "run.h"
 
+#include "rand.h"
+
 #include <gc/gc.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vm/dist.h"
@@ -36,30 +39,34 @@ Run *run_copy(Run *r) {
   return c;
 }
 
+/* MCMC re-execution (r->reuse) makes mostly the choices of the old trace,
+ * in the same order: when the old choice at this position came from the
+ * same named site, its address is this one if its indices are the loop
+ * indices now, which is checked without building the string. */
+static ObjString *reused_address(const Run *r, const Fiber *f, const Choice *c) {
+  const Trace *old = r->reuse;
+  uint32_t pos = r->trace ? r->trace->n : 0;
+  if (c->site->kind != SITE_NAMED || pos >= old->n || old->choices[pos].site != c->site) return NULL;
+  ObjString *addr = old->choices[pos].addr;
+  const char *p = addr->chars + c->site->name->len;
+  for (uint32_t i = 0; i < f->n_loops; i++) {
+    char *end;
+    if (*p != '[') return NULL;
+    long k = strtol(p + 1, &end, 10);
+    if (end == p + 1 || *end != ']' || (double)k != f->loops[i].index) return NULL;
+    p = end + 1;
+  }
+  return *p == '\0' ? addr : NULL;
+}
+
 /* The address of a choice, unique in this run. Anonymous choices repeated
  * at one base address (recursion) are numbered "#2", "#3", ...; a named
  * address used twice is an error that points at both choices. */
 static ObjString *choice_address(VM *vm, Fiber *f, Run *r, const Choice *c) {
-  ObjString *addr = vm_address(vm, f, c);
+  ObjString *addr = r->reuse ? reused_address(r, f, c) : NULL;
+  if (!addr) addr = vm_address_unique(vm, f, c);
   Trace *t = r->trace;
-  if (!t) return addr;
-  if (c->site->kind == SITE_ANON) {
-    Value seen;
-    trace_own(&r->trace);
-    t = r->trace;
-    if (!table_get(&t->anon_counts, addr, &seen)) {
-      table_set(&t->anon_counts, addr, val_num(1));
-      return addr;
-    }
-    int k = (int)val_as_num(seen) + 1;
-    table_set(&t->anon_counts, addr, val_num(k));
-    StrBuf sb;
-    sb_init(&sb);
-    sb_printf(&sb, "%s#%d", addr->chars, k);
-    ObjString *numbered = vm_intern(vm, sb.data, sb.len);
-    sb_free(&sb);
-    return numbered;
-  }
+  if (!t || c->site->kind == SITE_ANON) return addr;
   TraceChoice *prev = trace_find(t, addr);
   if (prev)
     vm_error_note(vm, prev->site->src, prev->site->span, "the first choice at that address was made here",
@@ -118,7 +125,7 @@ static Value on_sample(VM *vm, Fiber *f, const Choice *c) {
     f->suspend = true;
     return VAL_NIL; /* the driver puts the value in its place */
   }
-  if (!r->trace && !r->replay && !r->reuse) return d->cls->sample(vm, d);
+  if (!r->trace && !r->replay && !r->reuse) return rand_draw(vm, d);
   ObjString *addr = choice_address(vm, f, r, c);
   Value v;
   double lp;
@@ -141,7 +148,7 @@ static Value on_sample(VM *vm, Fiber *f, const Choice *c) {
     if (r->flags & RUN_REQUIRE_REPLAY)
       vm_error_hint(vm, "give a value for every choice the model makes, keyed by its address",
                     "density: no value was given for the choice '%s'", addr->chars);
-    v = d->cls->sample(vm, d);
+    v = rand_draw(vm, d);
     lp = d->cls->logpdf(vm, d, v);
   }
   if (r->trace) record(r, addr, v, c->dist, lp, c->site, false, reused);
@@ -152,11 +159,14 @@ static void on_observe(VM *vm, Fiber *f, const Choice *c, Value v) {
   Run *r = f->hdata;
   ObjDist *d = AS_DIST(c->dist);
   ObjString *addr = NULL;
-  if ((r->trace || r->replay) && !(r->flags & RUN_UNRECORDED_OBSERVES)) {
+  /* validation replaces the model's data, by address, in every run */
+  const Table *data = vm->rt->observe_override;
+  if (data || ((r->trace || r->replay) && !(r->flags & RUN_UNRECORDED_OBSERVES))) {
     addr = choice_address(vm, f, r, c);
     Value given;
-    if (r->flags & RUN_SIMULATE_OBSERVES) v = d->cls->sample(vm, d);
+    if (r->flags & RUN_SIMULATE_OBSERVES) v = rand_draw(vm, d);
     else if (r->replay && table_get(r->replay, addr, &given)) v = given;
+    else if (data && table_get(data, addr, &given)) v = given;
   }
   double lp = d->cls->logpdf(vm, d, v);
   if (!(r->flags & RUN_IGNORE_EVIDENCE) && !(r->flags & RUN_SIMULATE_OBSERVES)) {
@@ -184,7 +194,7 @@ const Handler run_handler = {"run", on_sample, on_observe, on_factor};
 static Value top_sample(VM *vm, Fiber *f, const Choice *c) {
   (void)f;
   ObjDist *d = AS_DIST(c->dist);
-  return d->cls->sample(vm, d);
+  return rand_draw(vm, d);
 }
 
 static _Noreturn void outside_model(VM *vm, const char *what) {

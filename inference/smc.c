@@ -30,6 +30,8 @@ void smc_config_parse(Options *o, SmcConfig *c) {
   c->move = opts_get(o, "move");
   if (c->move == VAL_UNDEF) c->move = VAL_NIL;
   c->moves = opts_count(o, "moves", c->move == VAL_NIL ? 0 : 1, 0, 1000000L);
+  static const char *const mutants[] = {"forget_evidence", NULL};
+  c->mutant_forget_evidence = opts_mutant(o, mutants) == 0;
 }
 
 static bool all_done(const Population *pop) {
@@ -47,6 +49,7 @@ bool smc_should_resample(Population *pop, const SmcConfig *c, double *ess) {
 void smc_sweep(VM *vm, Value model, const SmcConfig *c, Population *pop, const char *who) {
   bool traced = c->move != VAL_NIL;
   pop_init(pop, vm, model, (size_t)c->particles, 0, traced);
+  pop->mutant_forget_evidence = c->mutant_forget_evidence;
   while (pop_step(pop, vm, who)) {
     double ess;
     bool resampled = smc_should_resample(pop, c, &ess);

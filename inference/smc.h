@@ -12,6 +12,7 @@ typedef struct SmcConfig {
   double threshold; /* resample when ESS < threshold * particles */
   Value move;       /* an MCMC kernel for resample-move, or nil */
   long moves;
+  bool mutant_forget_evidence; /* see Population */
 } SmcConfig;
 
 void smc_config_parse(Options *o, SmcConfig *c);

@@ -11,6 +11,7 @@ typedef struct InfState {
   InfRand own;      /* over the VM's generator */
   InfRand *current; /* what algorithms use */
   Value last_posterior;
+  Value last_model; /* the model of that posterior */
 } InfState;
 
 InfState *inf_state(VM *vm);

@@ -11,7 +11,6 @@ Trace *trace_new(void) {
   Trace *t = GC_MALLOC(sizeof *t);
   memset(t, 0, sizeof *t);
   table_init(&t->index);
-  table_init(&t->anon_counts);
   t->retval = VAL_NIL;
   return t;
 }
@@ -36,7 +35,6 @@ Trace *trace_clone(const Trace *t) {
     memcpy(c->choices, t->choices, sizeof(TraceChoice) * t->n);
   }
   copy_table(&c->index, &t->index);
-  copy_table(&c->anon_counts, &t->anon_counts);
   return c;
 }
 

@@ -33,7 +33,6 @@ typedef struct Trace {
   TraceChoice *choices;
   uint32_t n, cap;
   Table index;       /* addr -> position (a number) */
-  Table anon_counts; /* anonymous base address -> times used in this run */
   Value retval;
   double log_weight; /* sum of observe and factor log weights */
   bool shared;

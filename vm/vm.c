@@ -177,6 +177,8 @@ Fiber *fiber_new_with_state(VM *vm, Value callee, int argc, const Value *args, u
   f->suspend = false;
   f->result = VAL_NIL;
   f->log_weight = 0;
+  f->anon_seen = NULL;
+  f->anon_seen_shared = false;
   return f;
 }
 
@@ -201,6 +203,7 @@ Fiber *fiber_copy_into(Fiber *dead, const Fiber *src) {
   memcpy(f->stack, src->stack, sizeof(Value) * src->sp);
   memcpy(f->frames, src->frames, sizeof(CallFrame) * src->n_frames);
   if (src->n_loops) memcpy(f->loops, src->loops, sizeof(LoopState) * src->n_loops);
+  if (src->anon_seen) f->anon_seen_shared = ((Fiber *)src)->anon_seen_shared = true;
   /* Arrays that running for loops are filling are now reachable from two
    * fibers: whichever appends next must copy first. */
   for (uint32_t i = 0; i < src->n_loops; i++) {
@@ -327,6 +330,8 @@ void vm_error_note(VM *vm, const Source *note_src, Span note_span, const char *n
   raise_error(vm);
 }
 
+void vm_raise_again(VM *vm) { raise_error(vm); }
+
 void vm_rethrow(VM *vm) {
   add_frames(vm, &vm->error);
   raise_error(vm);
@@ -442,6 +447,35 @@ ObjString *vm_address(VM *vm, const Fiber *f, const Choice *c) {
   ObjString *s = vm_intern(vm, sb.data, sb.len);
   sb_free(&sb);
   return s;
+}
+
+ObjString *vm_address_unique(VM *vm, Fiber *f, const Choice *c) {
+  ObjString *addr = vm_address(vm, f, c);
+  if (c->site->kind != SITE_ANON) return addr;
+  if (!f->anon_seen) {
+    f->anon_seen = GC_MALLOC(sizeof(Table));
+    table_init(f->anon_seen);
+  } else if (f->anon_seen_shared) {
+    Table *own = GC_MALLOC(sizeof(Table));
+    *own = *f->anon_seen;
+    own->entries = GC_MALLOC(sizeof(TableEntry) * own->cap);
+    memcpy(own->entries, f->anon_seen->entries, sizeof(TableEntry) * own->cap);
+    f->anon_seen = own;
+    f->anon_seen_shared = false;
+  }
+  Value seen;
+  if (!table_get(f->anon_seen, addr, &seen)) {
+    table_set(f->anon_seen, addr, val_num(1));
+    return addr;
+  }
+  int k = (int)val_as_num(seen) + 1;
+  table_set(f->anon_seen, addr, val_num(k));
+  StrBuf sb;
+  sb_init(&sb);
+  sb_printf(&sb, "%s#%d", addr->chars, k);
+  ObjString *numbered = vm_intern(vm, sb.data, sb.len);
+  sb_free(&sb);
+  return numbered;
 }
 
 /* ------------------------------------------------------------ interpreter */

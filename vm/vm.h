@@ -49,6 +49,9 @@ typedef struct Runtime {
   double deadline;                   /* 0: no limit; seconds since the epoch */
   FILE *out;                         /* where print() writes */
   int verbose;                       /* --verbose: inference reports its steps */
+  /* Owned by inference/: observed values that replace a model's data, by
+   * address (validation), or NULL. A Table. */
+  const struct Table *observe_override;
 } Runtime;
 
 typedef struct CallFrame {
@@ -114,6 +117,10 @@ typedef struct Fiber {
    * (fiber_copy_into). Growing the stack or frames moves them out. */
   uint32_t block;
   uint32_t hdata_size;
+  /* Anonymous base addresses used so far in this run, with their counts
+   * (vm_address_unique); shared copy-on-write between copies of a fiber. */
+  Table *anon_seen;
+  bool anon_seen_shared;
 } Fiber;
 
 typedef struct ErrorFrame {
@@ -203,6 +210,9 @@ _Noreturn void vm_error_note(VM *vm, const Source *note_src, Span note_span, con
 /* Raises again the error in vm->error (after a nested run failed), adding the
  * running fiber's frames to its stack trace. */
 _Noreturn void vm_rethrow(VM *vm);
+/* Raises the error in vm->error again, as it is (a builtin that caught it to
+ * clean up first). */
+_Noreturn void vm_raise_again(VM *vm);
 void vm_print_error(VM *vm, FILE *out);
 /* "name: argument 2 must be a number, got string \"a\"" */
 _Noreturn void vm_type_error(VM *vm, const char *fn, int arg, const char *want, Value got);
@@ -214,6 +224,12 @@ bool vm_location(VM *vm, int depth, const Source **src, Span *span);
 /* Addresses: the interned name of the choice, with the indices of the
  * enclosing for loops (or the explicit ones) appended: "x[3][0]". */
 ObjString *vm_address(VM *vm, const Fiber *f, const Choice *c);
+/* The same, made unique in the run for an anonymous choice (sample(D),
+ * observe): the base address the first time, then "base#2", "base#3", ...
+ * when the run reaches the same place with the same loop indices again
+ * (recursion). Addresses computed this way are stable when the model is
+ * run again with the same control flow. */
+ObjString *vm_address_unique(VM *vm, Fiber *f, const Choice *c);
 
 /* Typed argument helpers for builtins. */
 double vm_arg_num(VM *vm, const char *fn, const Value *args, int i);

@@ -25,7 +25,7 @@ static Moments offspring(ResampleScheme scheme, unsigned long seed) {
   double sum[N] = {0}, sum2[N] = {0};
   size_t out[N];
   for (int rep = 0; rep < REPEATS; rep++) {
-    resample(scheme, r, weights, N, out);
+    resample(scheme, r, weights, N, N, out);
     int count[N] = {0};
     for (int k = 0; k < N; k++) {
       cr_assert_lt(out[k], (size_t)N);
@@ -99,7 +99,7 @@ Test(resample, a_particle_without_weight_has_no_offspring) {
   size_t out[4];
   for (int scheme = 0; scheme < 4; scheme++)
     for (int rep = 0; rep < 200; rep++) {
-      resample((ResampleScheme)scheme, rand_of(vm), w, 4, out);
+      resample((ResampleScheme)scheme, rand_of(vm), w, 4, 4, out);
       for (int k = 0; k < 4; k++) cr_assert(out[k] == 0 || out[k] == 2, "scheme %d chose %zu", scheme, out[k]);
     }
 }

@@ -1,0 +1,2 @@
+.RNG.name <- "base::Mersenne-Twister"
+.RNG.seed <- 1
