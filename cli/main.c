@@ -8,6 +8,7 @@
 #include "config.h"
 #include "driver.h"
 #include "inference/inference.h"
+#include "inference/kernel.h"
 #include "inference/method.h"
 #include "inference/validate.h"
 #include "repl.h"
@@ -34,10 +35,11 @@ static void usage(FILE *out) {
         "  --version       show the version\n"
         "\n"
         "validate (simulation-based calibration, or --exact against enumerate):\n"
-        "  --method EXPR   the method, e.g. 'importance({particles: 1000})'\n"
+        "  --method EXPR   the method, e.g. 'importance({particles: 1000})', or an MCMC\n"
+        "                  kernel, e.g. 'single_site()', for Geweke's test\n"
         "  --model NAME    the model: a function of no arguments (default: model,\n"
         "                  or the model of the file's last top-level infer)\n"
-        "  --sims N        simulations (default 100)\n"
+        "  --sims N        simulations (default 100; Geweke: steps)\n"
         "  --draws L       posterior draws each true value is ranked among (default 99)\n"
         "  --exact         compare with enumerate's exact posterior instead\n"
         "  exit status 0 when the method passes, 1 when it does not\n",
@@ -155,8 +157,9 @@ typedef struct ValidateCall {
 
 static Value run_validation(VM *vm, void *ctx) {
   ValidateCall *c = ctx;
-  bool ok = c->exact ? validate_exact(vm, c->model, c->method, &c->options, stdout, NULL)
-                     : validate_sbc(vm, c->model, c->method, &c->options, stdout, NULL);
+  bool ok = kernel_is(c->method) ? validate_geweke(vm, c->model, c->method, &c->options, false, stdout, NULL)
+            : c->exact           ? validate_exact(vm, c->model, c->method, &c->options, stdout, NULL)
+                                 : validate_sbc(vm, c->model, c->method, &c->options, stdout, NULL);
   return val_bool(ok);
 }
 
@@ -188,8 +191,9 @@ static int validate_command(VM *vm, const CliOptions *o, ObjFunction *fn) {
   ObjFunction *mfn = driver_compile(vm, msrc, stderr, NULL);
   Value method;
   if (!mfn || !driver_run(vm, mfn, &method, stderr)) return EXIT_USAGE;
-  if (!method_is(method)) {
-    fprintf(stderr, "ppl: validate: --method must be an inference method, like 'importance({particles: 1000})'\n");
+  if (!method_is(method) && !kernel_is(method)) {
+    fprintf(stderr, "ppl: validate: --method must be an inference method, like 'importance({particles: 1000})', "
+                    "or an MCMC kernel (Geweke's test)\n");
     return EXIT_USAGE;
   }
   ValidateCall call = {model, method, {0}, o->exact};

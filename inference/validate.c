@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "diagnostics.h"
+#include "kernel.h"
 #include "method.h"
 #include "posterior.h"
 #include "progress.h"
@@ -346,6 +347,158 @@ bool validate_exact(VM *vm, Value model, Value method, const ValidateOptions *o,
   return ok;
 }
 
+/* ------------------------------------------------------------- Geweke */
+
+/* A complete chain state at the given latent values, under the data in
+ * place (the runtime's observe override). */
+static MCState *state_at(VM *vm, Value model, const Table *latents) {
+  Run *r = run_new(RUN_UNRECORDED_OBSERVES);
+  r->trace = trace_new();
+  r->replay = latents;
+  Fiber *f = run_fiber(vm, model, r);
+  run_to_end(vm, f);
+  r->replay = NULL;
+  return mc_state_from_fiber(vm, model, f);
+}
+
+/* New data given the latents: the model run with them replayed and every
+ * observe drawing its value. Returns the data; *result gets the value. */
+static Table *data_given(VM *vm, Value model, const Table *latents, Value *result) {
+  Run *r = run_new(RUN_SIMULATE_OBSERVES);
+  r->trace = trace_new();
+  r->replay = latents;
+  Fiber *f = run_fiber(vm, model, r);
+  run_to_end(vm, f);
+  Table *data = GC_MALLOC(sizeof *data);
+  table_init(data);
+  for (uint32_t i = 0; i < r->trace->n; i++)
+    if (r->trace->choices[i].observed) table_set(data, r->trace->choices[i].addr, r->trace->choices[i].value);
+  *result = f->result;
+  return data;
+}
+
+typedef struct Series {
+  char *name;
+  double *fw, *sc; /* forward and successive-conditional draws of the test function */
+} Series;
+
+/* The test functions of a value: each scalar leaf and its square. */
+static void add_tests(Series **series, int *n, int *cap, Value v, uint32_t it, uint32_t m, bool forward) {
+  Collected c = leaves_of(v);
+  for (int i = 0; i < c.n; i++) {
+    if (!scalar(c.items[i].v)) continue;
+    double x = as_number(c.items[i].v);
+    for (int sq = 0; sq < 2; sq++) {
+      char name[160];
+      snprintf(name, sizeof name, sq ? "%s^2" : "%s", c.items[i].name);
+      int j = 0;
+      while (j < *n && strcmp((*series)[j].name, name) != 0) j++;
+      if (j == *n) {
+        if (*n == *cap) {
+          *cap = *cap ? *cap * 2 : 8;
+          *series = GC_REALLOC(*series, sizeof(Series) * (size_t)*cap);
+        }
+        size_t len = strlen(name);
+        (*series)[j].name = GC_MALLOC_ATOMIC(len + 1);
+        memcpy((*series)[j].name, name, len + 1);
+        (*series)[j].fw = GC_MALLOC_ATOMIC(sizeof(double) * m);
+        (*series)[j].sc = GC_MALLOC_ATOMIC(sizeof(double) * m);
+        for (uint32_t k = 0; k < m; k++) (*series)[j].fw[k] = (*series)[j].sc[k] = NAN;
+        (*n)++;
+      }
+      (forward ? (*series)[j].fw : (*series)[j].sc)[it] = sq ? x * x : x;
+    }
+  }
+}
+
+static void mean_var(const double *x, uint32_t m, double *mean, double *var) {
+  double s = 0, ss = 0;
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < m; i++)
+    if (x[i] == x[i]) {
+      s += x[i];
+      ss += x[i] * x[i];
+      k++;
+    }
+  *mean = k ? s / k : NAN;
+  *var = k > 1 ? (ss - s * s / k) / (k - 1) : NAN;
+}
+
+bool validate_geweke(VM *vm, Value model, Value kernel, const ValidateOptions *o, bool mutant, FILE *out,
+                     Value *p_values) {
+  run_check_model(vm, "validate", model);
+  uint32_t m = o->sims;
+  Series *series = NULL;
+  int n = 0, cap = 0;
+  Progress prog;
+  progress_start(&prog, "geweke", 2 * (uint64_t)m, vm->fiber && vm->fiber->handler == &toplevel_handler);
+  /* forward: independent draws of the latents from the prior */
+  for (uint32_t it = 0; it < m; it++) {
+    Table *data;
+    add_tests(&series, &n, &cap, simulate_prior(vm, model, &data), it, m, true);
+    progress_update(&prog, it);
+  }
+  /* successive-conditional: a kernel step under the current data, then new
+   * data given the latents */
+  MCStats *stats = mc_stats_new(vm, kernel);
+  stats->no_fresh_stale = mutant;
+  Table *data;
+  simulate_prior(vm, model, &data);
+  const Table *saved = vm->rt->observe_override;
+  Table *latents = NULL;
+  {
+    vm->rt->observe_override = data;
+    MCState *s = mc_state_from_prior(vm, model, RUN_UNRECORDED_OBSERVES);
+    latents = trace_choice_table(s->trace);
+    vm->rt->observe_override = saved;
+  }
+  for (uint32_t it = 0; it < m; it++) {
+    vm->rt->observe_override = data;
+    MCState *s = state_at(vm, model, latents);
+    s = kernel_apply(vm, kernel, model, s, stats);
+    latents = trace_choice_table(s->trace);
+    vm->rt->observe_override = saved;
+    Value result;
+    data = data_given(vm, model, latents, &result);
+    add_tests(&series, &n, &cap, result, it, m, false);
+    progress_update(&prog, m + it);
+  }
+  progress_end(&prog);
+  if (n == 0) vm_error(vm, "validate: the model returns no numbers or booleans to check");
+  /* means compared with a z statistic; the chain's variance of the mean
+   * comes from its effective sample size */
+  uint32_t *chain = GC_MALLOC_ATOMIC(sizeof(uint32_t) * m);
+  memset(chain, 0, sizeof(uint32_t) * m);
+  double threshold = o->alpha / n;
+  bool ok = true;
+  fprintf(out, "Geweke test of %s: %u forward draws, %u successive-conditional steps\n", mc_stats_describe(stats), m, m);
+  fprintf(out, "%-20s %12s %12s %9s %10s\n", "test", "forward", "kernel", "z", "p");
+  double *ps = GC_MALLOC_ATOMIC(sizeof(double) * (size_t)n);
+  for (int j = 0; j < n; j++) {
+    double mf, vf, ms, vs;
+    mean_var(series[j].fw, m, &mf, &vf);
+    mean_var(series[j].sc, m, &ms, &vs);
+    double ess = diag_ess_mean(series[j].sc, chain, m, 1);
+    if (!(ess > 0)) ess = m;
+    double se = sqrt(vf / m + vs / ess);
+    double z = se > 0 ? (ms - mf) / se : 0;
+    ps[j] = erfc(fabs(z) / sqrt(2));
+    if (!(ps[j] > threshold)) ok = false;
+    fprintf(out, "%-20.20s %12.5g %12.5g %9.3f %10.4g\n", series[j].name, mf, ms, z, ps[j]);
+  }
+  fprintf(out, "verdict: %s: %s p-value is %s %.4g (%g shared by %d test functions)\n",
+          ok ? "the kernel agrees with forward simulation" : "the kernel does NOT leave the posterior invariant",
+          ok ? "every" : "a", ok ? "above" : "at or below", threshold, o->alpha, n);
+  if (p_values) {
+    ObjShape *shape = obj_shape((uint32_t)n);
+    for (int j = 0; j < n; j++) shape->keys[j] = vm_intern_cstr(vm, series[j].name);
+    ObjRecord *r = obj_record(shape);
+    for (int j = 0; j < n; j++) r->vals[j] = val_num(ps[j]);
+    *p_values = val_obj(r);
+  }
+  return ok;
+}
+
 /* ------------------------------------------------------------- builtin */
 
 void validate_defaults(ValidateOptions *o) {
@@ -357,9 +510,11 @@ void validate_defaults(ValidateOptions *o) {
 
 /* validate(model, method, {sims, draws, bins, alpha, exact, report})
  * prints its report (unless report: false) and returns {passed, p_values}
- * (p_value for an exact check). */
+ * (p_value for an exact check). With a kernel instead of a method it runs
+ * Geweke's test for sims steps. */
 static Value b_validate(VM *vm, int argc, const Value *args) {
   static const char *const allowed[] = {"sims", "draws", "bins", "alpha", "exact", "report", NULL};
+  static const char *const mutants[] = {"no_fresh_stale", NULL};
   Options opts;
   opts_init(&opts, vm, "validate", argc - 2, args + 2, allowed);
   ValidateOptions o;
@@ -373,10 +528,12 @@ static Value b_validate(VM *vm, int argc, const Value *args) {
   if ((o.draws + 1) % o.bins != 0)
     vm_error(vm, "validate: draws + 1 (%u) must be a multiple of bins (%u), so every bin holds as many ranks",
              o.draws + 1, o.bins);
+  bool mutant = opts_mutant(&opts, mutants) == 0;
   FILE *out = report ? vm->rt->out : fopen("/dev/null", "w");
   Value detail = VAL_NIL;
-  bool ok = exact ? validate_exact(vm, args[0], args[1], &o, out, &detail)
-                  : validate_sbc(vm, args[0], args[1], &o, out, &detail);
+  bool ok = kernel_is(args[1]) ? validate_geweke(vm, args[0], args[1], &o, mutant, out, &detail)
+            : exact            ? validate_exact(vm, args[0], args[1], &o, out, &detail)
+                               : validate_sbc(vm, args[0], args[1], &o, out, &detail);
   if (!report) fclose(out);
   ObjShape *shape = obj_shape(2);
   shape->keys[0] = vm_intern_cstr(vm, "passed");

@@ -23,6 +23,13 @@ bool validate_sbc(VM *vm, Value model, Value method, const ValidateOptions *o, F
 /* Prints the report to out; returns whether the method agrees with the
  * exact posterior; *p_value (when not NULL) gets the chi-square p-value. */
 bool validate_exact(VM *vm, Value model, Value method, const ValidateOptions *o, FILE *out, Value *p_value);
+/* Geweke's joint-distribution test of an MCMC kernel: o->sims forward draws
+ * against o->sims steps of the successive-conditional simulator (a kernel
+ * step under the current data, then new data given the latents), compared
+ * on each returned scalar and its square. mutant plants the fresh/stale
+ * bug (negative controls). */
+bool validate_geweke(VM *vm, Value model, Value kernel, const ValidateOptions *o, bool mutant, FILE *out,
+                     Value *p_values);
 void validate_install(VM *vm);
 
 #endif

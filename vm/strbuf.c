@@ -1,5 +1,7 @@
 #include "strbuf.h"
 
+#include <gc/gc.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,20 +10,26 @@
 void sb_init(StrBuf *sb) {
   sb->cap = 64;
   sb->len = 0;
-  sb->data = malloc(sb->cap);
+  sb->data = GC_MALLOC_ATOMIC(sb->cap);
   sb->data[0] = '\0';
 }
 
 void sb_free(StrBuf *sb) {
-  free(sb->data);
+  GC_FREE(sb->data);
   sb->data = NULL;
   sb->len = sb->cap = 0;
+}
+
+char *sb_take(StrBuf *sb) {
+  char *s = strdup(sb->data);
+  sb_free(sb);
+  return s;
 }
 
 static void reserve(StrBuf *sb, size_t extra) {
   if (sb->len + extra + 1 <= sb->cap) return;
   while (sb->len + extra + 1 > sb->cap) sb->cap *= 2;
-  sb->data = realloc(sb->data, sb->cap);
+  sb->data = GC_REALLOC(sb->data, sb->cap);
 }
 
 void sb_putn(StrBuf *sb, const char *s, size_t n) {

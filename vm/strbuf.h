@@ -1,5 +1,6 @@
 /* strbuf.h — a growable byte buffer for building text (messages, str(),
- * printing). Its memory is malloc'd and holds no heap pointers. */
+ * printing). Its memory is on the GC heap (it holds no pointers), so a
+ * runtime error that jumps past sb_free leaks nothing. */
 #ifndef PPL_STRBUF_H
 #define PPL_STRBUF_H
 
@@ -13,6 +14,8 @@ typedef struct StrBuf {
 
 void sb_init(StrBuf *sb);
 void sb_free(StrBuf *sb);
+/* Frees the buffer and returns its text as a malloc'd string (free() it). */
+char *sb_take(StrBuf *sb);
 void sb_putc(StrBuf *sb, char c);
 void sb_puts(StrBuf *sb, const char *s);
 void sb_putn(StrBuf *sb, const char *s, size_t n);

@@ -50,7 +50,7 @@ static inline char *show(Value v) {
   StrBuf sb;
   sb_init(&sb);
   val_write(&sb, v, true);
-  return sb.data;
+  return sb_take(&sb);
 }
 
 #define assert_value(src, expected)                                              \

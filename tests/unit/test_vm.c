@@ -17,21 +17,21 @@ static char *written(Value v, bool repr) {
   StrBuf sb;
   sb_init(&sb);
   val_write(&sb, v, repr);
-  return sb.data;
+  return sb_take(&sb);
 }
 
 static char *described(Value v) {
   StrBuf sb;
   sb_init(&sb);
   val_describe(&sb, v);
-  return sb.data;
+  return sb_take(&sb);
 }
 
 static char *num_text(double d) {
   StrBuf sb;
   sb_init(&sb);
   sb_num(&sb, d);
-  return sb.data;
+  return sb_take(&sb);
 }
 
 #define assert_num_text(d, expected)                                             \
