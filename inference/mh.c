@@ -130,9 +130,9 @@ static void run_guarded(Job *job, int i) {
   Chain *c = &job->chains[i];
   VM *w = vm_fork(job->vm, c->seed);
   w->fiber = job->caller; /* errors outside the model point at the infer call */
-  w->steps = w->next_check = job->vm->steps; /* --max-steps counts from the caller's steps */
   c->vm = w;
   c->failed = !chain_ok(w, job, i);
+  vm_report_steps(w); /* --max-steps bounds all chains together */
   gsl_rng_free(w->rng); /* an error stays in w->error; the generator is done */
   w->rng = NULL;
   if (!c->failed) return;

@@ -52,7 +52,9 @@ typedef struct PmState {
  * when every particle had weight zero (theta is impossible). */
 static bool estimate(VM *vm, Value model, const PmmhConfig *c, Table *theta, PmState *out) {
   Population pop;
-  pop_init(&pop, vm, model, (size_t)c->particles, theta ? RUN_WEIGH_REPLAYED : 0, false);
+  /* a proposed value outside its prior's support (a negative scale) stops
+   * every run at that choice, before the model can use it */
+  pop_init(&pop, vm, model, (size_t)c->particles, theta ? RUN_WEIGH_REPLAYED | RUN_STOP_IF_IMPOSSIBLE : 0, false);
   if (theta)
     for (size_t i = 0; i < pop.n; i++) pop_run(&pop, i)->replay = theta;
   SmcConfig sc = {c->particles, RESAMPLE_SYSTEMATIC, 0.5, VAL_NIL, 0, false};

@@ -525,13 +525,20 @@ static double now_seconds(void) {
   return (double)tv.tv_sec + tv.tv_usec * 1e-6;
 }
 
+void vm_report_steps(VM *vm) {
+  uint64_t delta = vm->steps - vm->steps_reported;
+  vm->steps_reported = vm->steps;
+  atomic_fetch_add(&vm->rt->steps_used, delta);
+}
+
 static void check_limits(VM *vm) {
   Runtime *rt = vm->rt;
+  vm_report_steps(vm);
   if (rt->interrupted) {
     rt->interrupted = 0;
     vm_error(vm, "interrupted");
   }
-  if (rt->max_steps && vm->steps > rt->max_steps)
+  if (rt->max_steps && atomic_load(&rt->steps_used) > rt->max_steps)
     vm_error_hint(vm, "raise the limit with --max-steps, or look for a loop that never ends",
                   "step limit of %llu reached", (unsigned long long)rt->max_steps);
   if (rt->deadline > 0 && now_seconds() > rt->deadline)

@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +47,9 @@ typedef struct Runtime {
   uint32_t next_site_id;
   volatile sig_atomic_t interrupted; /* set by the SIGINT handler */
   uint64_t max_steps;                /* 0: no limit */
+  /* Steps taken so far by every VM on this runtime (the caller's and the
+   * forked ones that run chains in threads): --max-steps bounds the total. */
+  _Atomic uint64_t steps_used;
   double deadline;                   /* 0: no limit; seconds since the epoch */
   FILE *out;                         /* where print() writes */
   int verbose;                       /* --verbose: inference reports its steps */
@@ -150,6 +154,7 @@ typedef struct VM {
   RuntimeError error;
   uint64_t steps;
   uint64_t next_check; /* steps at which limits and Ctrl-C are checked next */
+  uint64_t steps_reported; /* the part of steps already added to rt->steps_used */
   void *ext; /* per-thread state owned by inference/ (the vm never looks inside) */
   /* Distributions built by DIST_CALL and not yet consumed by their random
    * choice, innermost last; dist_scratch is the slot the next constructor
@@ -164,6 +169,9 @@ typedef struct VM {
 VM *vm_new(void);
 /* A VM for another thread on the same runtime, with its own generator. */
 VM *vm_fork(VM *vm, unsigned long seed);
+/* Adds the steps vm has taken since it last reported to rt->steps_used
+ * (done every few thousand steps; call it when a forked VM finishes). */
+void vm_report_steps(VM *vm);
 void vm_seed(VM *vm, unsigned long seed);
 
 ObjString *vm_intern(VM *vm, const char *chars, size_t len);

@@ -91,6 +91,7 @@ static inline void fuzz_vm_reset(FuzzVM *f) {
   rt->strings = fuzz_copy_table(&f->strings);
   rt->next_site_id = f->next_site_id;
   rt->interrupted = 0;
+  atomic_store(&rt->steps_used, 0);
   VM *vm = f->vm;
   *vm = f->vm_state;
   vm_seed(vm, 1);

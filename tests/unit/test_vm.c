@@ -970,6 +970,17 @@ Test(vm, step_limit_counts_loop_iterations) {
   cr_assert_lt(vm->steps, 60000u);
 }
 
+/* Chains in threads run on forked VMs: the limit bounds their steps
+ * together, not each chain's on its own. */
+Test(vm, step_limit_bounds_all_mh_chains_together) {
+  VM *vm = driver_new_vm(1);
+  vm->rt->max_steps = 20000;
+  char *msgs = run_fail(vm, "infer(fn() { x ~ normal(0, 1); observe(normal(x, 1), 0.5); x },\n"
+                            "      mh({chains: 30000, samples: 1, burn: 100}))");
+  cr_assert(strstr(msgs, "error: step limit of 20000 reached"), "%s", msgs);
+  free(msgs);
+}
+
 Test(vm, programs_under_the_step_limit_finish) {
   VM *vm = driver_new_vm(1);
   vm->rt->max_steps = 100000;
