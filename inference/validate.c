@@ -33,6 +33,7 @@
 #include "progress.h"
 #include "run.h"
 #include "state.h"
+#include "vm/print.h"
 
 /* ------------------------------------------------------------- leaves */
 
@@ -382,13 +383,14 @@ typedef struct Series {
   double *fw, *sc; /* forward and successive-conditional draws of the test function */
 } Series;
 
-/* The test functions of a value: each scalar leaf and its square. */
+/* The test functions of a value: each scalar leaf and, unless it is a
+ * boolean (whose square is itself), its square. */
 static void add_tests(Series **series, int *n, int *cap, Value v, uint32_t it, uint32_t m, bool forward) {
   Collected c = leaves_of(v);
   for (int i = 0; i < c.n; i++) {
     if (!scalar(c.items[i].v)) continue;
     double x = as_number(c.items[i].v);
-    for (int sq = 0; sq < 2; sq++) {
+    for (int sq = 0; sq < (val_is_bool(c.items[i].v) ? 1 : 2); sq++) {
       char name[160];
       snprintf(name, sizeof name, sq ? "%s^2" : "%s", c.items[i].name);
       int j = 0;
@@ -471,7 +473,11 @@ bool validate_geweke(VM *vm, Value model, Value kernel, const ValidateOptions *o
   memset(chain, 0, sizeof(uint32_t) * m);
   double threshold = o->alpha / n;
   bool ok = true;
-  fprintf(out, "Geweke test of %s: %u forward draws, %u successive-conditional steps\n", mc_stats_describe(stats), m, m);
+  StrBuf kd;
+  sb_init(&kd);
+  val_write(&kd, kernel, true);
+  fprintf(out, "Geweke test of %s: %u forward draws, %u successive-conditional steps\n", kd.data, m, m);
+  sb_free(&kd);
   fprintf(out, "%-20s %12s %12s %9s %10s\n", "test", "forward", "kernel", "z", "p");
   double *ps = GC_MALLOC_ATOMIC(sizeof(double) * (size_t)n);
   for (int j = 0; j < n; j++) {
@@ -486,9 +492,10 @@ bool validate_geweke(VM *vm, Value model, Value kernel, const ValidateOptions *o
     if (!(ps[j] > threshold)) ok = false;
     fprintf(out, "%-20.20s %12.5g %12.5g %9.3f %10.4g\n", series[j].name, mf, ms, z, ps[j]);
   }
-  fprintf(out, "verdict: %s: %s p-value is %s %.4g (%g shared by %d test functions)\n",
+  fprintf(out, "acceptance: %s\n", mc_stats_describe(stats));
+  fprintf(out, "verdict: %s: %s p-value is %s %.4g (%g shared by %d test function%s)\n",
           ok ? "the kernel agrees with forward simulation" : "the kernel does NOT leave the posterior invariant",
-          ok ? "every" : "a", ok ? "above" : "at or below", threshold, o->alpha, n);
+          ok ? "every" : "a", ok ? "above" : "at or below", threshold, o->alpha, n, n == 1 ? "" : "s");
   if (p_values) {
     ObjShape *shape = obj_shape((uint32_t)n);
     for (int j = 0; j < n; j++) shape->keys[j] = vm_intern_cstr(vm, series[j].name);
