@@ -160,7 +160,7 @@ Fiber *fiber_new_with_state(VM *vm, Value callee, int argc, const Value *args, u
   (void)vm;
   ObjClosure *cl = AS_CLOSURE(callee);
   uint32_t need = (uint32_t)cl->fn->max_stack + (uint32_t)argc + 1;
-  if (need < 16) need = 16;
+  if (need < 8) need = 8;
   Fiber *f = fiber_block(NULL, fiber_payload(hdata_size, 4, 0, need));
   f->handler = NULL;
   f->hdata = NULL;
