@@ -1,17 +1,32 @@
 #include "resolve.h"
 
 #include <gc/gc.h>
+#include <stdint.h>
 #include <string.h>
 
 #define MAX_NESTING 1000
+/* "did you mean" compares a name with every visible name, so it is searched
+ * for the first this many unknown names only: a file of n unknown names
+ * would otherwise take time n * (names in the file). */
+#define MAX_SUGGESTIONS 100
 
 typedef struct Scope {
   struct Scope *parent;
   FnInfo *fn;
   bool is_global; /* the program's top level: declarations are globals */
   Binding **items;
+  Binding **shadowed; /* shadowed[i]: what items[i] hid, visible again when the scope ends */
   int count, cap;
 } Scope;
+
+/* Everything the resolver knows about one name, found by hashing, so that
+ * a lookup costs the same in a file of ten names as in one of 100,000. */
+typedef struct NameEntry {
+  const char *name; /* NULL: an empty slot */
+  uint32_t hash;
+  int top;          /* index among the program's top-level names, or -1 */
+  Binding *visible; /* the innermost declaration in scope now, or NULL */
+} NameEntry;
 
 typedef struct Resolver {
   VM *vm;
@@ -20,10 +35,15 @@ typedef struct Resolver {
   FnInfo *fn;
   int nesting;
   bool too_deep;
-  /* top-level names of this program: which are defined so far, the fresh
-   * global slot each gets, and the slot the name had before (-1: none) */
+  int n_suggested; /* unknown names "did you mean" was searched for */
+  /* every name declared or collected so far (open addressing, cap a power of two) */
+  NameEntry *names;
+  uint32_t n_names, names_cap;
+  /* top-level names of this program: the first declaration of each (NULL
+   * until declared), the fresh global slot each gets, and the slot the name
+   * had before (-1: none) */
   const char **top_names;
-  bool *top_defined;
+  Binding **top_first;
   int *top_slot, *top_old;
   int n_top, top_cap;
 } Resolver;
@@ -44,10 +64,31 @@ static Special special_of(const char *name) {
   return SPECIAL_NONE;
 }
 
+/* ------------------------------------------------------------ captures */
+
+/* A function's captures are also kept in a hash table of indices into
+ * captures[] (-1: empty), keyed by the Binding's address: a closure may
+ * capture thousands of names, and every use of one looks its index up. */
+static uint32_t binding_hash(const Binding *b) {
+  uint64_t h = (uint64_t)(uintptr_t)b * 0x9e3779b97f4a7c15ull; /* Fibonacci hashing */
+  return (uint32_t)(h >> 32);
+}
+
 int fninfo_capture_index(const FnInfo *f, const Binding *b) {
-  for (int i = 0; i < f->n_captures; i++)
-    if (f->captures[i] == b) return i;
-  return -1;
+  if (f->slots_cap == 0) return -1;
+  uint32_t mask = (uint32_t)f->slots_cap - 1;
+  for (uint32_t i = binding_hash(b) & mask;; i = (i + 1) & mask) {
+    int k = f->capture_slots[i];
+    if (k < 0) return -1;
+    if (f->captures[k] == b) return k;
+  }
+}
+
+static void put_capture_slot(FnInfo *f, int k) {
+  uint32_t mask = (uint32_t)f->slots_cap - 1;
+  uint32_t i = binding_hash(f->captures[k]) & mask;
+  while (f->capture_slots[i] >= 0) i = (i + 1) & mask;
+  f->capture_slots[i] = k;
 }
 
 static void add_capture(FnInfo *f, Binding *b) {
@@ -57,6 +98,54 @@ static void add_capture(FnInfo *f, Binding *b) {
     f->captures = GC_REALLOC(f->captures, sizeof(Binding *) * (size_t)f->cap);
   }
   f->captures[f->n_captures++] = b;
+  if (f->n_captures * 2 > f->slots_cap) { /* keep the table at most half full */
+    f->slots_cap = f->slots_cap ? f->slots_cap * 2 : 8;
+    f->capture_slots = GC_MALLOC_ATOMIC(sizeof(int) * (size_t)f->slots_cap);
+    memset(f->capture_slots, 0xff, sizeof(int) * (size_t)f->slots_cap); /* all -1 */
+    for (int k = 0; k < f->n_captures; k++) put_capture_slot(f, k);
+  } else {
+    put_capture_slot(f, f->n_captures - 1);
+  }
+}
+
+/* ---------------------------------------------------------------- names */
+
+static void grow_names(Resolver *r) {
+  uint32_t cap = r->names_cap ? r->names_cap * 2 : 64;
+  NameEntry *entries = GC_MALLOC(sizeof(NameEntry) * cap);
+  memset(entries, 0, sizeof(NameEntry) * cap);
+  for (uint32_t i = 0; i < r->names_cap; i++) {
+    NameEntry *e = &r->names[i];
+    if (!e->name) continue;
+    uint32_t j = e->hash & (cap - 1);
+    while (entries[j].name) j = (j + 1) & (cap - 1);
+    entries[j] = *e;
+  }
+  r->names = entries;
+  r->names_cap = cap;
+}
+
+/* The entry for name, or NULL when there is none. With create, a missing
+ * entry is made (not top-level, nothing visible). An entry pointer is good
+ * until the next call with create. */
+static NameEntry *name_entry(Resolver *r, const char *name, bool create) {
+  if (create && (r->n_names + 1) * 4 > r->names_cap * 3) grow_names(r);
+  if (r->names_cap == 0) return NULL;
+  uint32_t h = str_hash(name, strlen(name));
+  uint32_t mask = r->names_cap - 1;
+  for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+    NameEntry *e = &r->names[i];
+    if (!e->name) {
+      if (!create) return NULL;
+      e->name = name;
+      e->hash = h;
+      e->top = -1;
+      e->visible = NULL;
+      r->n_names++;
+      return e;
+    }
+    if (e->hash == h && strcmp(e->name, name) == 0) return e;
+  }
 }
 
 static void push_scope(Resolver *r, bool is_global) {
@@ -68,12 +157,71 @@ static void push_scope(Resolver *r, bool is_global) {
   r->scope = s;
 }
 
-static void pop_scope(Resolver *r) { r->scope = r->scope->parent; }
+/* Adds b to the innermost scope, where it hides any other declaration of
+ * its name until the scope ends. */
+static void scope_add(Resolver *r, Binding *b) {
+  Scope *s = r->scope;
+  NameEntry *e = name_entry(r, b->name, true);
+  if (s->count == s->cap) {
+    s->cap = s->cap ? s->cap * 2 : 8;
+    s->items = GC_REALLOC(s->items, sizeof(Binding *) * (size_t)s->cap);
+    s->shadowed = GC_REALLOC(s->shadowed, sizeof(Binding *) * (size_t)s->cap);
+  }
+  s->items[s->count] = b;
+  s->shadowed[s->count] = e->visible;
+  s->count++;
+  e->visible = b;
+}
+
+static void pop_scope(Resolver *r) {
+  Scope *s = r->scope;
+  /* newest first, so a name declared twice in s ends up as before s */
+  for (int i = s->count - 1; i >= 0; i--) name_entry(r, s->items[i]->name, false)->visible = s->shadowed[i];
+  r->scope = s->parent;
+}
 
 static int top_index(Resolver *r, const char *name) {
-  for (int i = 0; i < r->n_top; i++)
-    if (strcmp(r->top_names[i], name) == 0) return i;
-  return -1;
+  NameEntry *e = name_entry(r, name, false);
+  return e ? e->top : -1;
+}
+
+/* Finds names that repeat an earlier one in a list (parameters, a let's
+ * pattern, a record's fields) in time linear in the list's length. */
+typedef struct SeenName {
+  const char *chars; /* NULL: an empty slot */
+  int len;
+  uint32_t hash;
+} SeenName;
+
+typedef struct SeenSet {
+  SeenName *slots;
+  uint32_t cap; /* a power of two, at least twice the names it will hold */
+} SeenSet;
+
+static void seen_init(SeenSet *s, int n) {
+  s->slots = NULL;
+  s->cap = 0;
+  if (n < 2) return; /* nothing to repeat: most lists are this short */
+  s->cap = 8;
+  while (s->cap < (uint32_t)n * 2) s->cap *= 2;
+  /* the characters live in the syntax tree, so the set need not keep them alive */
+  s->slots = GC_MALLOC_ATOMIC(sizeof(SeenName) * s->cap);
+  memset(s->slots, 0, sizeof(SeenName) * s->cap);
+}
+
+/* Adds the name; false when it was there already. */
+static bool seen_add(SeenSet *s, const char *chars, int len) {
+  if (s->cap == 0) return true;
+  uint32_t h = str_hash(chars, (size_t)len);
+  uint32_t mask = s->cap - 1;
+  for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+    SeenName *e = &s->slots[i];
+    if (!e->chars) {
+      *e = (SeenName){chars, len, h};
+      return true;
+    }
+    if (e->hash == h && e->len == len && memcmp(e->chars, chars, (size_t)len) == 0) return false;
+  }
 }
 
 static Binding *new_binding(const char *name, BindKind kind, FnInfo *owner, Span span) {
@@ -91,38 +239,31 @@ static Binding *declare(Resolver *r, const char *name, Span span) {
   if (resolve_is_reserved(name)) {
     diag_error(r->diags, span, "choose another name", "'%s' is reserved and cannot be used as a name", name);
   }
-  Scope *s = r->scope;
   Binding *b;
-  if (s->is_global) {
-    for (int i = 0; i < s->count; i++)
-      if (strcmp(s->items[i]->name, name) == 0) {
-        char hint[160];
-        snprintf(hint, sizeof hint,
-                 "a top-level name is defined once per file (the first is at line %d); choose a new name",
-                 s->items[i]->span.line);
-        diag_error(r->diags, span, hint, "'%s' is already defined", name);
-        break;
-      }
-    b = new_binding(name, BIND_GLOBAL, NULL, span);
+  if (r->scope->is_global) {
     int t = top_index(r, name); /* every top-level declaration was collected */
+    Binding *first = r->top_first[t];
+    if (first) {
+      char hint[160];
+      snprintf(hint, sizeof hint,
+               "a top-level name is defined once per file (the first is at line %d); choose a new name",
+               first->span.line);
+      diag_error(r->diags, span, hint, "'%s' is already defined", name);
+    }
+    b = new_binding(name, BIND_GLOBAL, NULL, span);
     b->global = r->top_slot[t];
-    r->top_defined[t] = true;
+    if (!first) r->top_first[t] = b;
   } else {
     b = new_binding(name, BIND_LOCAL, r->fn, span);
   }
-  if (s->count == s->cap) {
-    s->cap = s->cap ? s->cap * 2 : 8;
-    s->items = GC_REALLOC(s->items, sizeof(Binding *) * (size_t)s->cap);
-  }
-  s->items[s->count++] = b;
+  scope_add(r, b);
   return b;
 }
 
+/* The innermost declaration of name in scope, or NULL. */
 static Binding *lookup_scopes(Resolver *r, const char *name) {
-  for (Scope *s = r->scope; s; s = s->parent)
-    for (int i = s->count - 1; i >= 0; i--)
-      if (strcmp(s->items[i]->name, name) == 0) return s->items[i];
-  return NULL;
+  NameEntry *e = name_entry(r, name, false);
+  return e ? e->visible : NULL;
 }
 
 /* Every name visible here, for "did you mean". */
@@ -195,7 +336,7 @@ static void resolve_ident(Resolver *r, Node *n) {
     n->ident.binding = global_binding(name, g, n->span);
     return;
   }
-  const char *close = suggest(r, name);
+  const char *close = r->n_suggested++ < MAX_SUGGESTIONS ? suggest(r, name) : NULL;
   if (close) {
     char hint[160];
     snprintf(hint, sizeof hint, "did you mean '%s'?", close);
@@ -242,16 +383,15 @@ static void resolve_fn(Resolver *r, Node *n) {
   if (n->fn.name) {
     Binding *self = new_binding(n->fn.name, BIND_LOCAL, info, n->fn.name_span);
     self->slot = 0;
-    Scope *s = r->scope;
-    s->cap = 8;
-    s->items = GC_MALLOC(sizeof(Binding *) * 8);
-    s->items[s->count++] = self;
+    scope_add(r, self);
   }
+  SeenSet seen;
+  seen_init(&seen, n->fn.n_params);
   for (int i = 0; i < n->fn.n_params; i++) {
-    for (int j = 0; j < i; j++)
-      if (strcmp(n->fn.params[i], n->fn.params[j]) == 0)
-        diag_error(r->diags, n->fn.param_spans[i], NULL, "parameter '%s' appears twice", n->fn.params[i]);
-    Binding *b = declare(r, n->fn.params[i], n->fn.param_spans[i]);
+    const char *p = n->fn.params[i];
+    if (!seen_add(&seen, p, (int)strlen(p)))
+      diag_error(r->diags, n->fn.param_spans[i], NULL, "parameter '%s' appears twice", p);
+    Binding *b = declare(r, p, n->fn.param_spans[i]);
     b->slot = i + 1;
   }
   resolve_block(r, n->fn.body, false);
@@ -260,10 +400,11 @@ static void resolve_fn(Resolver *r, Node *n) {
 }
 
 static void resolve_pattern(Resolver *r, Pattern *p) {
+  SeenSet seen;
+  seen_init(&seen, p->n);
   for (int i = 0; i < p->n; i++) {
-    for (int j = 0; j < i; j++)
-      if (strcmp(p->names[i], p->names[j]) == 0)
-        diag_error(r->diags, p->spans[i], NULL, "'%s' appears twice in one let", p->names[i]);
+    if (!seen_add(&seen, p->names[i], (int)strlen(p->names[i])))
+      diag_error(r->diags, p->spans[i], NULL, "'%s' appears twice in one let", p->names[i]);
     p->bindings[i] = declare(r, p->names[i], p->spans[i]);
   }
 }
@@ -317,17 +458,18 @@ static void resolve_expr(Resolver *r, Node *n) {
   case N_NIL: break;
   case N_IDENT: resolve_ident(r, n); break;
   case N_ARRAY: resolve_list(r, &n->array.items); break;
-  case N_RECORD:
-    for (int i = 0; i < n->record.keys.count; i++) {
+  case N_RECORD: {
+    int nk = n->record.keys.count;
+    SeenSet seen;
+    seen_init(&seen, nk);
+    for (int i = 0; i < nk; i++) {
       Node *k = n->record.keys.items[i];
-      for (int j = 0; j < i; j++) {
-        Node *o = n->record.keys.items[j];
-        if (o->str.len == k->str.len && memcmp(o->str.chars, k->str.chars, (size_t)k->str.len) == 0)
-          diag_error(r->diags, k->span, NULL, "field '%.*s' appears twice in this record", k->str.len, k->str.chars);
-      }
+      if (!seen_add(&seen, k->str.chars, k->str.len))
+        diag_error(r->diags, k->span, NULL, "field '%.*s' appears twice in this record", k->str.len, k->str.chars);
     }
     resolve_list(r, &n->record.values);
     break;
+  }
   case N_RANGE:
   case N_BINARY:
   case N_AND:
@@ -374,17 +516,19 @@ static void resolve_expr(Resolver *r, Node *n) {
 }
 
 static void add_top(Resolver *r, const char *name) {
-  if (top_index(r, name) >= 0) return;
+  NameEntry *e = name_entry(r, name, true);
+  if (e->top >= 0) return;
+  e->top = r->n_top;
   if (r->n_top == r->top_cap) {
     r->top_cap = r->top_cap ? r->top_cap * 2 : 16;
     r->top_names = GC_REALLOC(r->top_names, sizeof(char *) * (size_t)r->top_cap);
-    r->top_defined = GC_REALLOC(r->top_defined, sizeof(bool) * (size_t)r->top_cap);
+    r->top_first = GC_REALLOC(r->top_first, sizeof(Binding *) * (size_t)r->top_cap);
     r->top_slot = GC_REALLOC(r->top_slot, sizeof(int) * (size_t)r->top_cap);
     r->top_old = GC_REALLOC(r->top_old, sizeof(int) * (size_t)r->top_cap);
   }
   ObjString *iname = vm_intern_cstr(r->vm, name);
   r->top_names[r->n_top] = name;
-  r->top_defined[r->n_top] = false;
+  r->top_first[r->n_top] = NULL;
   r->top_old[r->n_top] = vm_global_index(r->vm, iname);
   r->top_slot[r->n_top] = vm_global_new(r->vm, iname);
   r->n_top++;

@@ -36,6 +36,8 @@ typedef struct FnInfo {
   Node *node;            /* the N_FN, or NULL for main */
   Binding **captures;    /* in capture order: GET_CAPTURE i reads captures[i] */
   int n_captures, cap;
+  int *capture_slots;    /* hash table of indices into captures (-1: empty), */
+  int slots_cap;         /*   so that fninfo_capture_index takes O(1) */
 } FnInfo;
 
 /* Resolves every name in program. Returns main's FnInfo; errors go to

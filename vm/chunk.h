@@ -110,6 +110,10 @@ typedef struct Chunk {
   int count, cap;
   Value *consts;
   int n_consts, consts_cap;
+  /* The numbers and strings among consts, hashed so that chunk_add_const
+   * finds an equal one in O(1): indices into consts, -1 when empty. */
+  int *const_slots;
+  int n_shared, slots_cap; /* slots_cap is 0 or a power of two */
 } Chunk;
 
 void chunk_init(Chunk *c);

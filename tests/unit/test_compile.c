@@ -77,6 +77,91 @@ Test(compile, chunk_add_const_shares_numbers_and_strings_only) {
   cr_assert_eq(c.n_consts, 5);
 }
 
+/* chunk_add_const finds equal constants through a hash table: these check
+ * that among many it shares exactly what a scan of the pool would. */
+Test(compile, the_same_number_many_times_is_one_constant) {
+  Chunk c;
+  chunk_init(&c);
+  for (int i = 0; i < 1000; i++) cr_assert_eq(chunk_add_const(&c, val_num(7.25)), 0);
+  cr_assert_eq(c.n_consts, 1);
+  cr_assert_eq(c.consts[0], val_num(7.25));
+}
+
+Test(compile, many_distinct_constants_are_kept_apart) {
+  int n = 5000;
+  Chunk c;
+  chunk_init(&c);
+  char buf[32];
+  for (int round = 0; round < 2; round++) /* the second finds every one again */
+    for (int i = 0; i < n; i++) {
+      snprintf(buf, sizeof buf, "s%d", i);
+      cr_assert_eq(chunk_add_const(&c, val_num(i + 0.5)), 2 * i);
+      cr_assert_eq(chunk_add_const(&c, val_obj(obj_string_cstr(buf))), 2 * i + 1); /* a new object each round */
+    }
+  cr_assert_eq(c.n_consts, 2 * n);
+  for (int i = 0; i < n; i++) {
+    cr_assert_eq(c.consts[2 * i], val_num(i + 0.5));
+    snprintf(buf, sizeof buf, "s%d", i);
+    cr_assert_str_eq(AS_STRING(c.consts[2 * i + 1])->chars, buf);
+  }
+}
+
+Test(compile, constant_sharing_among_many_keeps_its_rules) {
+  Chunk c;
+  chunk_init(&c);
+  for (int i = 0; i < 1000; i++) chunk_add_const(&c, val_num(i));
+  /* 0 was added first; -0 is another number */
+  cr_assert_eq(chunk_add_const(&c, val_num(0.0)), 0);
+  cr_assert_eq(chunk_add_const(&c, val_num(-0.0)), 1000);
+  cr_assert_eq(chunk_add_const(&c, val_num(-0.0)), 1000);
+  /* every NaN is the canonical one */
+  cr_assert_eq(chunk_add_const(&c, val_num(NAN)), 1001);
+  cr_assert_eq(chunk_add_const(&c, val_num(-NAN)), 1001);
+  cr_assert_eq(chunk_add_const(&c, val_num(nan("0x123"))), 1001);
+  cr_assert_eq(chunk_add_const(&c, val_num(INFINITY)), 1002);
+  cr_assert_eq(chunk_add_const(&c, val_num(-INFINITY)), 1003);
+  /* a string is never a number, even with the same characters */
+  cr_assert_eq(chunk_add_const(&c, val_obj(obj_string_cstr("5"))), 1004);
+  cr_assert_eq(chunk_add_const(&c, val_num(5)), 5);
+  cr_assert_eq(chunk_add_const(&c, val_obj(obj_string_cstr(""))), 1005);
+  cr_assert_eq(chunk_add_const(&c, val_obj(obj_string("x", 0))), 1005);
+  /* strings with equal hashes but other characters (FNV-1a) */
+  cr_assert_eq(chunk_add_const(&c, val_obj(obj_string_cstr("glbvs"))), 1006);
+  cr_assert_eq(chunk_add_const(&c, val_obj(obj_string_cstr("yacxa"))), 1007);
+  cr_assert_eq(chunk_add_const(&c, val_obj(obj_string_cstr("glbvs"))), 1006);
+  /* strings may hold NUL bytes: all their bytes count */
+  cr_assert_eq(chunk_add_const(&c, val_obj(obj_string("a\0b", 3))), 1008);
+  cr_assert_eq(chunk_add_const(&c, val_obj(obj_string("a\0c", 3))), 1009);
+  cr_assert_eq(chunk_add_const(&c, val_obj(obj_string("a\0b", 3))), 1008);
+  /* other objects are never shared, however many there are */
+  ObjArray *a = obj_array(0);
+  for (int i = 0; i < 100; i++) cr_assert_eq(chunk_add_const(&c, val_obj(a)), 1010 + i);
+  cr_assert_eq(chunk_add_const(&c, val_num(999)), 999);
+  cr_assert_eq(c.n_consts, 1110);
+}
+
+Test(compile, a_literal_of_many_numbers_stores_each_once) {
+  int n = 3000;
+  StrBuf sb;
+  sb_init(&sb);
+  sb_puts(&sb, "let xs = [");
+  for (int round = 0; round < 2; round++)
+    for (int i = 0; i < n; i++) sb_printf(&sb, "%d.5, ", i);
+  sb_puts(&sb, "];");
+  ObjFunction *fn = function_of(sb.data, "<main>");
+  sb_free(&sb);
+  cr_assert_eq(fn->chunk.n_consts, n);
+  int k = 0;
+  for (int i = 0; i < fn->chunk.count; i++) {
+    if (INSTR_OP(fn->chunk.code[i]) != OP_CONST) continue;
+    uint32_t ax = INSTR_AX(fn->chunk.code[i]);
+    cr_assert_eq(ax, (uint32_t)(k % n), "literal %d", k);
+    cr_assert_eq(fn->chunk.consts[ax], val_num(k % n + 0.5));
+    k++;
+  }
+  cr_assert_eq(k, 2 * n);
+}
+
 Test(compile, negative_literal_is_one_constant) {
   assert_ops("fn f() { -2 }", "f", "CONST 0 ; -2\nRETURN\n");
   assert_ops("fn f(x) { -x }", "f", "GET_LOCAL 1\nNEG\nRETURN\n");

@@ -591,3 +591,211 @@ Test(resolve, nesting_below_the_limit_is_fine) {
   cr_assert_eq(r->diags.count, 0);
   free(text);
 }
+
+/* ------------------------------------------------------------ many names */
+
+/* Names are found through a hash table (and duplicates through hash sets):
+ * these check that among thousands of names each still resolves to its own
+ * declaration, and that shadowing, captures and duplicates work as with a
+ * handful. "glbvs" and "yacxa" have the same 32-bit FNV-1a hash, so they
+ * are told apart by their characters alone. */
+
+/* let x0 = 0; let x1 = x0 + 1; ... */
+static char *chain_of_lets(int n, const char *tail) {
+  StrBuf sb;
+  sb_init(&sb);
+  sb_puts(&sb, "let x0 = 0;\n");
+  for (int i = 1; i < n; i++) sb_printf(&sb, "let x%d = x%d + 1;\n", i, i - 1);
+  sb_puts(&sb, tail);
+  return sb_take(&sb);
+}
+
+Test(resolve, many_top_level_names_each_resolve_to_their_own_global) {
+  int n = 10000;
+  char *text = chain_of_lets(n, "");
+  Resolved *r = resolve_text(text);
+  cr_assert_eq(r->diags.count, 0);
+  NodeList *stmts = &r->program->block.stmts;
+  cr_assert_eq(stmts->count, n);
+  for (int i = 0; i < n; i++) {
+    Binding *b = stmts->items[i]->let.pattern->bindings[0];
+    char name[16];
+    snprintf(name, sizeof name, "x%d", i);
+    cr_assert_eq(b->kind, BIND_GLOBAL);
+    cr_assert_str_eq(r->vm->rt->global_names[b->global]->chars, name);
+    if (i > 0) {
+      Binding *prev = stmts->items[i - 1]->let.pattern->bindings[0];
+      cr_assert_eq(stmts->items[i]->let.value->binary.left->ident.binding, prev, "x%d: wrong binding", i - 1);
+      cr_assert_neq(b->global, prev->global);
+    }
+  }
+  free(text);
+}
+
+Test(resolve, many_top_level_names_run) {
+  char *text = chain_of_lets(10000, "[x0, x1234, x9999]");
+  assert_value(text, "[0, 1234, 9999]");
+  free(text);
+}
+
+Test(resolve, a_function_sees_a_global_defined_among_many_later_ones) {
+  char *text = chain_of_lets(10000, "");
+  StrBuf sb;
+  sb_init(&sb);
+  sb_printf(&sb, "fn last() { x9999 + x0 }\n%slast()", text);
+  assert_value(sb.data, "9999");
+  sb_free(&sb);
+  free(text);
+}
+
+Test(resolve, use_before_definition_among_many_names) {
+  char *text = chain_of_lets(5000, "");
+  StrBuf sb;
+  sb_init(&sb);
+  sb_printf(&sb, "let early = x4000;\n%s", text);
+  assert_resolve_diags(sb.data, "1:13-1:17: 'x4000' is used before it is defined\n");
+  sb_free(&sb);
+  free(text);
+}
+
+Test(resolve, redefinition_among_many_names_names_the_first) {
+  char *text = chain_of_lets(5000, "let x1234 = 0;\nlet x1234 = 1;\n");
+  Resolved *r = resolve_text(text);
+  char *d = diag_lines(&r->diags);
+  cr_assert_str_eq(d, "5001:5-5001:9: 'x1234' is already defined\n5002:5-5002:9: 'x1234' is already defined\n");
+  cr_assert_str_eq(hint_of(r, 0),
+                   "a top-level name is defined once per file (the first is at line 1235); choose a new name");
+  cr_assert_str_eq(hint_of(r, 1),
+                   "a top-level name is defined once per file (the first is at line 1235); choose a new name");
+  free(d);
+  free(text);
+}
+
+Test(resolve, names_with_equal_hashes_are_different_names) {
+  assert_value("let glbvs = 1; let yacxa = 2; [glbvs, yacxa]", "[1, 2]");
+  assert_value("fn f() { let glbvs = 1; let yacxa = 2; [glbvs, yacxa] } f()", "[1, 2]");
+  assert_value("let r = {glbvs: 1, yacxa: 2}; [r.glbvs, r.yacxa]", "[1, 2]");
+  assert_resolves("fn f(glbvs, yacxa) { glbvs } let [glbvs, yacxa] = [1, 2];");
+  assert_resolve_diags("yacxa", "1:1-1:5: unknown name 'yacxa'\n");
+  assert_resolve_diags("let glbvs = 1; yacxa", "1:16-1:20: unknown name 'yacxa'\n");
+}
+
+/* A function with many locals; an inner block shadows the first and the
+ * last, and both are visible again after it. */
+Test(resolve, shadowing_among_many_locals) {
+  int n = 3000;
+  StrBuf sb;
+  sb_init(&sb);
+  sb_puts(&sb, "let a0 = -1;\nfn f() {\n");
+  for (int i = 0; i < n; i++) sb_printf(&sb, "  let a%d = %d;\n", i, i);
+  sb_printf(&sb, "  let inner = { let a0 = 100; let a%d = a%d + 1000; [a0, a%d] };\n", n - 1, n - 1, n - 1);
+  sb_printf(&sb, "  [inner, a0, a%d, a1500]\n}\n[f(), a0]", n - 1);
+  assert_value(sb.data, "[[[100, 3999], 0, 2999, 1500], -1]");
+  sb_free(&sb);
+}
+
+Test(resolve, a_name_redeclared_many_times_in_one_scope) {
+  StrBuf sb;
+  sb_init(&sb);
+  sb_puts(&sb, "fn f() {\n  let a = 0;\n");
+  for (int i = 0; i < 2000; i++) sb_puts(&sb, "  let a = a + 1;\n");
+  sb_puts(&sb, "  let b = { let a = a * 10; let a = a + 1; a };\n  [a, b]\n}\nf()");
+  assert_value(sb.data, "[2000, 20001]");
+  sb_free(&sb);
+}
+
+Test(resolve, a_closure_capturing_many_locals) {
+  int n = 1000;
+  StrBuf sb;
+  sb_init(&sb);
+  sb_puts(&sb, "fn f() {\n");
+  for (int i = 0; i < n; i++) sb_printf(&sb, "  let a%d = %d;\n", i, i);
+  /* first used last to first, then a few again */
+  sb_puts(&sb, "  fn() { [");
+  for (int i = n - 1; i >= 0; i--) sb_printf(&sb, "a%d, ", i);
+  sb_puts(&sb, "a0, a500, a999] }\n}\nf()()");
+  Resolved *r = resolve_text(sb.data);
+  cr_assert_eq(r->diags.count, 0);
+  FnInfo *lam = fn_info(r, "_");
+  cr_assert_eq(lam->n_captures, n);
+  for (int i = 0; i < n; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "a%d", n - 1 - i);
+    cr_assert_str_eq(lam->captures[i]->name, name);
+    cr_assert_eq(fninfo_capture_index(lam, lam->captures[i]), i);
+    Binding stranger = *lam->captures[i];
+    cr_assert_eq(fninfo_capture_index(lam, &stranger), -1);
+  }
+  StrBuf want;
+  sb_init(&want);
+  sb_putc(&want, '[');
+  for (int i = n - 1; i >= 0; i--) sb_printf(&want, "%d, ", i);
+  sb_puts(&want, "0, 500, 999]");
+  assert_value(sb.data, want.data);
+  sb_free(&want);
+  sb_free(&sb);
+}
+
+/* Each repetition is reported once (not once per earlier occurrence). */
+Test(resolve, every_repeat_of_a_parameter_is_reported_once) {
+  assert_resolve_diags("fn f(x, x, x) { x }",
+                       "1:9-1:9: parameter 'x' appears twice\n1:12-1:12: parameter 'x' appears twice\n");
+}
+
+Test(resolve, duplicates_among_many_fields_params_and_let_names) {
+  int n = 5000;
+  StrBuf rec, params, pat;
+  sb_init(&rec);
+  sb_init(&params);
+  sb_init(&pat);
+  sb_puts(&rec, "let r = {");
+  sb_puts(&params, "fn f(");
+  sb_puts(&pat, "fn g(xs) { let [");
+  for (int i = 0; i < n; i++) {
+    sb_printf(&rec, "k%d: %d, ", i, i);
+    sb_printf(&params, "p%d, ", i);
+    sb_printf(&pat, "a%d, ", i);
+  }
+  /* without a repeat: no diagnostic */
+  char *ok_rec = GC_MALLOC(rec.len + 8), *ok_params = GC_MALLOC(params.len + 8), *ok_pat = GC_MALLOC(pat.len + 16);
+  sprintf(ok_rec, "%s};", rec.data);
+  sprintf(ok_params, "%s) { 1 }", params.data);
+  sprintf(ok_pat, "%s] = xs; 1 }", pat.data);
+  assert_resolves(ok_rec);
+  assert_resolves(ok_params);
+  assert_resolves(ok_pat);
+  /* one repeat at the end of each */
+  sb_puts(&rec, "k1717: 0};");
+  sb_puts(&params, "p1717) { 1 }");
+  sb_puts(&pat, "a1717] = xs; 1 }");
+  Resolved *r = resolve_text(rec.data);
+  cr_assert_eq(r->diags.count, 1);
+  cr_assert_str_eq(r->diags.items[0].message, "field 'k1717' appears twice in this record");
+  r = resolve_text(params.data);
+  cr_assert_eq(r->diags.count, 1);
+  cr_assert_str_eq(r->diags.items[0].message, "parameter 'p1717' appears twice");
+  r = resolve_text(pat.data);
+  cr_assert_eq(r->diags.count, 1);
+  cr_assert_str_eq(r->diags.items[0].message, "'a1717' appears twice in one let");
+  sb_free(&rec);
+  sb_free(&params);
+  sb_free(&pat);
+}
+
+/* "did you mean" compares with every visible name, so only the first 100
+ * unknown names get one: otherwise a file of unknown names is quadratic. */
+Test(resolve, did_you_mean_is_searched_for_the_first_100_unknown_names) {
+  StrBuf sb;
+  sb_init(&sb);
+  sb_puts(&sb, "fn f(counter) {\n");
+  for (int i = 0; i < 150; i++) sb_puts(&sb, "  conter;\n");
+  sb_puts(&sb, "}");
+  Resolved *r = resolve_text(sb.data);
+  cr_assert_eq(r->diags.count, 150);
+  for (int i = 0; i < 150; i++) {
+    cr_assert_str_eq(r->diags.items[i].message, "unknown name 'conter'");
+    if (i < 100) cr_assert_str_eq(hint_of(r, i), "did you mean 'counter'?");
+    else cr_assert_null(r->diags.items[i].hint, "diagnostic %d", i);
+  }
+  sb_free(&sb);
+}
