@@ -59,6 +59,8 @@ static int by_position(const void *a, const void *b) {
   return x->span.col - y->span.col;
 }
 
+enum { DIAGS_SHOWN = 50 };
+
 void diags_print(const Diags *d, FILE *out) {
   /* A stable sort keeps diagnostics at one position in the order found. */
   Diag *copy = malloc(sizeof(Diag) * (size_t)(d->count ? d->count : 1));
@@ -72,9 +74,15 @@ void diags_print(const Diags *d, FILE *out) {
     }
     copy[j + 1] = key;
   }
-  for (int i = 0; i < d->count; i++)
+  /* A file that is not ppl at all can give thousands of errors; the first
+   * few are the ones worth reading (and each costs a scan for its line). */
+  int shown = d->count < DIAGS_SHOWN ? d->count : DIAGS_SHOWN;
+  for (int i = 0; i < shown; i++)
     src_report(out, d->src, copy[i].span, copy[i].is_warning ? "warning" : "error", copy[i].message,
                copy[i].hint);
+  if (d->count > shown)
+    fprintf(out, "%s: %d more errors and warnings not shown; fix the ones above first\n", d->src->name,
+            d->count - shown);
   free(copy);
 }
 

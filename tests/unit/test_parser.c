@@ -518,3 +518,18 @@ Test(parser, extra_closers_are_not_incomplete) {
   cr_assert_not(incomplete("}"));
   cr_assert_not(incomplete("1)"));
 }
+
+/* A file full of errors shows the first 50 and counts the rest. */
+Test(parser, many_errors_show_the_first_fifty) {
+  StrBuf sb;
+  sb_init(&sb);
+  for (int i = 0; i < 55; i++) sb_printf(&sb, "let x%d = ;\n", i);
+  char *msgs;
+  Value v = run_source(sb.data, &msgs);
+  sb_free(&sb);
+  cr_assert_eq(v, VAL_UNDEF);
+  cr_assert(strstr(msgs, "test.ppl:50:") != NULL, "%s", msgs);
+  cr_assert(strstr(msgs, "test.ppl:51:") == NULL, "%s", msgs);
+  cr_assert(strstr(msgs, "test.ppl: 5 more errors and warnings not shown; fix the ones above first\n") != NULL, "%s", msgs);
+  free(msgs);
+}
