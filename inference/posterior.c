@@ -889,10 +889,17 @@ static Value b_marginal(VM *vm, int argc, const Value *args) {
     vals->items[i] = vm_call(vm, NULL, NULL, f, 1, &p->values->items[i]);
     logw[i] = log(p->w[i]);
   }
-  Value out = posterior_new(vm, p->desc, vals, logw, p->logz, true);
+  /* Equal results merge only in an exact posterior: the draws of a sampler
+   * stay separate, so mcse, ess and the MCMC diagnostics (per-chain draws)
+   * still see them. */
+  Value out = posterior_new(vm, p->desc, vals, logw, p->logz, p->exact);
   Posterior *q = posterior_of(out);
   q->exact = p->exact;
-  q->ess = p->ess;
+  if (!p->exact) {
+    q->ess = p->ess;
+    q->chain = p->chain;
+    q->n_chains = p->n_chains;
+  }
   return out;
 }
 
