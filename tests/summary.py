@@ -4,14 +4,19 @@
 A Criterion executable reports TAP, so each of its tests counts on its own;
 a docs test counts each example; any other test counts once.
 
-usage: summary.py TESTLOG.json [MORE.json ...]
+usage: summary.py [--also-failed N] TESTLOG.json [MORE.json ...]
+(--also-failed: failures that left no log, such as a build that failed)
 """
 import json
 import re
 import sys
 
 passed = failed = 0
-for path in sys.argv[1:]:
+paths = sys.argv[1:]
+if paths[:1] == ["--also-failed"]:
+    failed = int(paths[1])
+    paths = paths[2:]
+for path in paths:
     with open(path, encoding="utf-8") as f:
         for line in f:
             t = json.loads(line)
