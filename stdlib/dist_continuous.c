@@ -26,9 +26,19 @@ static Value normal_sample(VM *vm, const ObjDist *d) {
   return num(d->p[0] + gsl_ran_gaussian_ziggurat(vm->rng, d->p[1]));
 }
 
+/* log(sigma) of the last call, per thread: a model observes many values
+ * under one scale (normal(a + b * x[i], s) in a loop), and the log was a
+ * tenth of an MH step on such a model. */
+static _Thread_local double last_sigma = 1, last_log_sigma = 0;
+
 static double normal_logpdf(VM *vm, const ObjDist *d, Value v) {
-  double z = (dist_value_num(vm, d, v) - d->p[0]) / d->p[1];
-  return -0.5 * z * z - log(d->p[1]) - DIST_LOG_SQRT_2PI;
+  double sigma = d->p[1];
+  double z = (dist_value_num(vm, d, v) - d->p[0]) / sigma;
+  if (sigma != last_sigma) {
+    last_sigma = sigma;
+    last_log_sigma = log(sigma);
+  }
+  return -0.5 * z * z - last_log_sigma - DIST_LOG_SQRT_2PI;
 }
 
 static Value normal_mean(VM *vm, const ObjDist *d) {
