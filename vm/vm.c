@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -19,8 +20,8 @@
 
 /* The VM running on this thread, for reporting an allocation failure as a
  * runtime error of the program that caused it. */
-static __thread VM *running_vm;
-static __thread int in_oom;
+static __thread VM *running_vm __attribute__((tls_model("initial-exec")));
+static __thread int in_oom __attribute__((tls_model("initial-exec")));
 
 static void *on_out_of_memory(size_t bytes) {
   VM *vm = running_vm;
@@ -126,45 +127,95 @@ Value vm_get_global(VM *vm, const char *name) {
 
 /* ----------------------------------------------------------------- fibers */
 
+/* What every resume reads is in the header's first cache line (vm.h). */
+_Static_assert(sizeof(void *) != 8 || (offsetof(Fiber, result) == 64 && sizeof(Fiber) == 96),
+               "the Fiber header's layout");
+
 static size_t align16(size_t n) { return (n + 15) & ~(size_t)15; }
 
+/* The block holds, after the header: the handler state, the stack, the
+ * frames and the loop states. The stack comes before the frames because a
+ * resume reads the bottom of the stack and the top frame, which in a
+ * shallow run are then both near the header. */
 static size_t fiber_payload(uint32_t hdata_size, uint32_t frames, uint32_t loops, uint32_t stack) {
-  return align16(hdata_size) + sizeof(CallFrame) * frames + sizeof(LoopState) * loops + sizeof(Value) * stack;
+  return align16(hdata_size) + sizeof(Value) * stack + sizeof(CallFrame) * frames + sizeof(LoopState) * loops;
 }
 
-/* A block of at least payload bytes: dead's, when it is big enough. */
+/* A block with at least size bytes of payload: dead's, when it is big
+ * enough, else a new one (a little bigger).
+ * Boehm's collector places the small objects of one size at multiples of
+ * that size in 4 KiB pages and adds a byte to every request (so that a
+ * pointer just past an object keeps it alive): asking for a multiple of 64
+ * bytes less one makes blocks start on a cache line, and the header and
+ * the parts a resume reads then take as few lines as they can. */
 static Fiber *fiber_block(Fiber *dead, size_t payload) {
   if (dead && dead->block >= payload) return dead;
-  Fiber *f = GC_MALLOC(sizeof(Fiber) + payload);
-  f->block = (uint32_t)payload;
+  size_t size = (sizeof(Fiber) + payload + 1 + 63) & ~(size_t)63;
+  Fiber *f = GC_MALLOC(size - 1);
+  f->block = (uint32_t)(size - 1 - sizeof(Fiber));
   return f;
 }
 
-/* Points the fiber's parts into its block. */
-static void fiber_layout(Fiber *f, uint32_t hdata_size, uint32_t frames, uint32_t loops, uint32_t stack) {
+/* Lays the fiber's parts out in its block: the handler state, the stack,
+ * then as many frames and loop states as the block has room for, at least
+ * n_frames and n_loops, at most want_frames and want_loops (want_ >= n_).
+ * Room left over from rounding the block up, or in a dead fiber's bigger
+ * block, so becomes capacity, which a run would otherwise get by moving its
+ * frames or loop states out of the block. */
+static void fiber_layout(Fiber *f, uint32_t hdata_size, uint32_t stack, uint32_t n_frames, uint32_t want_frames,
+                         uint32_t n_loops, uint32_t want_loops) {
+  size_t room = f->block - fiber_payload(hdata_size, n_frames, n_loops, stack);
+  uint32_t frames = n_frames, loops = n_loops;
+  size_t all = (want_frames - frames) * sizeof(CallFrame) + (want_loops - loops) * sizeof(LoopState);
+  if (room >= all) {
+    frames = want_frames;
+    loops = want_loops;
+  } else {
+    /* a frame and a loop state in turn, while they fit */
+    for (bool more = true; more;) {
+      more = false;
+      if (frames < want_frames && room >= sizeof(CallFrame)) {
+        frames++;
+        room -= sizeof(CallFrame);
+        more = true;
+      }
+      if (loops < want_loops && room >= sizeof(LoopState)) {
+        loops++;
+        room -= sizeof(LoopState);
+        more = true;
+      }
+    }
+  }
   char *p = (char *)(f + 1);
-  f->hdata_size = hdata_size;
+  f->hdata_size = (uint16_t)hdata_size;
   if (hdata_size) f->hdata = p;
   p += align16(hdata_size);
+  f->stack = (Value *)p;
+  f->stack_cap = stack;
+  p += sizeof(Value) * stack;
   f->frames = (CallFrame *)p;
   f->frames_cap = frames;
   p += sizeof(CallFrame) * frames;
   f->loops = loops ? (LoopState *)p : NULL;
   f->loops_cap = loops;
-  p += sizeof(LoopState) * loops;
-  f->stack = (Value *)p;
-  f->stack_cap = stack;
 }
+
+/* A new fiber's block is sized for three frames, and gets up to four and
+ * two loop states as room allows. */
+#define NEW_FRAMES 3
+#define NEW_FRAMES_MAX 4
+#define NEW_LOOPS_MAX 2
 
 Fiber *fiber_new_with_state(VM *vm, Value callee, int argc, const Value *args, uint32_t hdata_size) {
   (void)vm;
   ObjClosure *cl = AS_CLOSURE(callee);
   uint32_t need = (uint32_t)cl->fn->max_stack + (uint32_t)argc + 1;
   if (need < 8) need = 8;
-  Fiber *f = fiber_block(NULL, fiber_payload(hdata_size, 4, 0, need));
+  if (hdata_size > UINT16_MAX) abort(); /* a caller's bug: handler states are small */
+  Fiber *f = fiber_block(NULL, fiber_payload(hdata_size, NEW_FRAMES, 0, need));
   f->handler = NULL;
   f->hdata = NULL;
-  fiber_layout(f, hdata_size, 4, 0, need);
+  fiber_layout(f, hdata_size, need, 1, NEW_FRAMES_MAX, 0, NEW_LOOPS_MAX);
   f->stack[0] = callee;
   for (int i = 0; i < argc; i++) f->stack[1 + i] = args[i];
   f->sp = (uint32_t)argc + 1;
@@ -178,7 +229,6 @@ Fiber *fiber_new_with_state(VM *vm, Value callee, int argc, const Value *args, u
   f->result = VAL_NIL;
   f->log_weight = 0;
   f->anon_seen = NULL;
-  f->anon_seen_shared = false;
   return f;
 }
 
@@ -186,30 +236,108 @@ Fiber *fiber_new(VM *vm, Value callee, int argc, const Value *args) {
   return fiber_new_with_state(vm, callee, argc, args, 0);
 }
 
-Fiber *fiber_copy_into(Fiber *dead, const Fiber *src) {
-  /* The source's capacity covers every frame's deepest use of the stack (it
-   * was sized so, or grown), so the copy never grows before its next call.
-   * Taking it rather than recomputing it keeps the frames' closures, which
-   * may be cold in memory, out of the copy. */
-  uint32_t need = src->stack_cap;
-  uint32_t frames = src->n_frames ? src->n_frames : 1;
-  Fiber *f = fiber_block(dead, fiber_payload(src->hdata_size, frames, src->n_loops, need));
-  uint32_t block = f->block;
-  *f = *src;
-  f->block = block;
-  fiber_layout(f, src->hdata_size, frames, src->n_loops, need);
-  if (src->hdata_size) memcpy(f->hdata, src->hdata, src->hdata_size);
-  else f->hdata = src->hdata;
-  memcpy(f->stack, src->stack, sizeof(Value) * src->sp);
-  memcpy(f->frames, src->frames, sizeof(CallFrame) * src->n_frames);
-  if (src->n_loops) memcpy(f->loops, src->loops, sizeof(LoopState) * src->n_loops);
-  if (src->anon_seen) f->anon_seen_shared = ((Fiber *)src)->anon_seen_shared = true;
+/* The capacity a copy would like for n used entries of something whose
+ * capacity was cap: what the run needed so far, so that calling deeper (or
+ * nesting a loop) again after the copy does not move its frames out of the
+ * block, but not a large one left behind by a deep recursion that has
+ * since returned. */
+static uint32_t copy_cap(uint32_t n, uint32_t cap) {
+  uint32_t roomy = 2 * n + 2;
+  if (cap > roomy) cap = roomy;
+  return cap > n ? cap : n;
+}
+
+typedef struct AnonSeen {
+  Table seen;
+  bool shared; /* reachable from more than one fiber: copy before changing */
+} AnonSeen;
+
+/* Where the parts of a fiber laid out in its own block sit, as offsets from
+ * its start; false when a part has moved out of the block (grown). */
+typedef struct FiberShape {
+  size_t stack, frames, loops, end;
+} FiberShape;
+
+static bool fiber_shape(const Fiber *f, FiberShape *shape) {
+  const char *base = (const char *)f;
+  const char *stack = (const char *)(f + 1) + align16(f->hdata_size);
+  const char *frames = stack + sizeof(Value) * f->stack_cap;
+  const char *loops = frames + sizeof(CallFrame) * f->frames_cap;
+  if ((const char *)f->stack != stack || (const char *)f->frames != frames) return false;
+  if (f->loops_cap && (const char *)f->loops != loops) return false;
+  shape->stack = (size_t)(stack - base);
+  shape->frames = (size_t)(frames - base);
+  shape->loops = (size_t)(loops - base);
+  shape->end = shape->loops + sizeof(LoopState) * f->loops_cap;
+  return true;
+}
+
+/* A copy of src into dead's block with src's own layout (the common case
+ * in a population: every particle has the same shape): what is live is
+ * copied, and the pointers are moved to the new block, with no layout to
+ * work out. */
+static void fiber_copy_shaped(Fiber *dead, const Fiber *src, const FiberShape *shape) {
+  uint32_t block = dead->block;
+  char *base = (char *)dead;
+  /* the header, the handler state and the live stack are one run of bytes */
+  memcpy(dead, src, shape->stack + sizeof(Value) * src->sp);
+  dead->block = block;
+  if (src->hdata_size) dead->hdata = dead + 1;
+  dead->stack = (Value *)(base + shape->stack);
+  dead->frames = (CallFrame *)(base + shape->frames);
+  dead->loops = src->loops_cap ? (LoopState *)(base + shape->loops) : NULL;
+  memcpy(dead->frames, src->frames, sizeof(CallFrame) * src->n_frames);
+  if (src->n_loops) memcpy(dead->loops, src->loops, sizeof(LoopState) * src->n_loops);
+}
+
+/* What src now shares with a copy of it. */
+static void fiber_copy_shared(const Fiber *src) {
+  if (src->anon_seen) src->anon_seen->shared = true;
   /* Arrays that running for loops are filling are now reachable from two
    * fibers: whichever appends next must copy first. */
   for (uint32_t i = 0; i < src->n_loops; i++) {
     int32_t slot = src->loops[i].out_slot;
     if (slot >= 0 && val_is(src->stack[slot], OBJ_ARRAY)) AS_ARRAY(src->stack[slot])->obj.flags |= OBJF_SHARED;
   }
+}
+
+Fiber *fiber_copy_into(Fiber *dead, const Fiber *src) {
+  FiberShape shape;
+  if (dead && fiber_shape(src, &shape) && sizeof(Fiber) + dead->block >= shape.end) {
+    fiber_copy_shaped(dead, src, &shape);
+    fiber_copy_shared(src);
+    return dead;
+  }
+  /* The source's capacity covers every frame's deepest use of the stack (it
+   * was sized so, or grown), so the copy never grows before its next call.
+   * Taking it rather than recomputing it keeps the frames' closures, which
+   * may be cold in memory, out of the copy. */
+  uint32_t stack = src->stack_cap;
+  uint32_t n_frames = src->n_frames ? src->n_frames : 1;
+  uint32_t want_frames = copy_cap(n_frames, src->frames_cap);
+  uint32_t want_loops = copy_cap(src->n_loops, src->loops_cap);
+  /* A dead block too small for that is left to the collector rather than
+   * filled with less room, which the copy's run would then grow out of its
+   * block again, and its copies after it: blocks settle on the size the
+   * model needs. */
+  Fiber *f = fiber_block(dead, fiber_payload(src->hdata_size, want_frames, want_loops, stack));
+  uint32_t block = f->block;
+  const char *inline_stack = (const char *)(src + 1) + align16(src->hdata_size);
+  bool stack_inline = (const char *)src->stack == inline_stack;
+  if (stack_inline) {
+    /* the header, the handler state and the live stack are one run of bytes
+     * in both blocks */
+    memcpy(f, src, (size_t)(inline_stack - (const char *)src) + sizeof(Value) * src->sp);
+  } else {
+    *f = *src;
+    if (src->hdata_size) memcpy(f + 1, src + 1, src->hdata_size);
+  }
+  f->block = block;
+  fiber_layout(f, src->hdata_size, stack, n_frames, want_frames, src->n_loops, want_loops);
+  if (!stack_inline) memcpy(f->stack, src->stack, sizeof(Value) * src->sp);
+  memcpy(f->frames, src->frames, sizeof(CallFrame) * src->n_frames);
+  if (src->n_loops) memcpy(f->loops, src->loops, sizeof(LoopState) * src->n_loops);
+  fiber_copy_shared(src);
   return f;
 }
 
@@ -452,24 +580,26 @@ ObjString *vm_address(VM *vm, const Fiber *f, const Choice *c) {
 ObjString *vm_address_unique(VM *vm, Fiber *f, const Choice *c) {
   ObjString *addr = vm_address(vm, f, c);
   if (c->site->kind != SITE_ANON) return addr;
-  if (!f->anon_seen) {
-    f->anon_seen = GC_MALLOC(sizeof(Table));
-    table_init(f->anon_seen);
-  } else if (f->anon_seen_shared) {
-    Table *own = GC_MALLOC(sizeof(Table));
-    *own = *f->anon_seen;
-    own->entries = GC_MALLOC(sizeof(TableEntry) * own->cap);
-    memcpy(own->entries, f->anon_seen->entries, sizeof(TableEntry) * own->cap);
+  if (!f->anon_seen || f->anon_seen->shared) {
+    AnonSeen *own = GC_MALLOC(sizeof *own);
+    if (!f->anon_seen) {
+      table_init(&own->seen);
+    } else {
+      own->seen = f->anon_seen->seen;
+      own->seen.entries = GC_MALLOC(sizeof(TableEntry) * own->seen.cap);
+      memcpy(own->seen.entries, f->anon_seen->seen.entries, sizeof(TableEntry) * own->seen.cap);
+    }
+    own->shared = false;
     f->anon_seen = own;
-    f->anon_seen_shared = false;
   }
+  Table *seen_here = &f->anon_seen->seen;
   Value seen;
-  if (!table_get(f->anon_seen, addr, &seen)) {
-    table_set(f->anon_seen, addr, val_num(1));
+  if (!table_get(seen_here, addr, &seen)) {
+    table_set(seen_here, addr, val_num(1));
     return addr;
   }
   int k = (int)val_as_num(seen) + 1;
-  table_set(f->anon_seen, addr, val_num(k));
+  table_set(seen_here, addr, val_num(k));
   StrBuf sb;
   sb_init(&sb);
   sb_printf(&sb, "%s#%d", addr->chars, k);
@@ -1055,7 +1185,11 @@ L_TAIL_CALL: {
       SYNC();
       arity_error(vm, callee, (int)argc);
     }
-    memmove(slots, sp - argc - 1, sizeof(Value) * (argc + 1));
+    /* The callee and its arguments move down onto this frame. A call
+     * passes a few values, so a word loop beats a call to memmove (the
+     * regions may overlap; copying upwards is safe as slots is below). */
+    const Value *from = sp - argc - 1;
+    for (uint32_t k = 0; k <= argc; k++) slots[k] = from[k];
     sp = slots + argc + 1;
     if (UNLIKELY(frame->base + (uint32_t)fn->max_stack > f->stack_cap)) {
       f->sp = (uint32_t)(sp - f->stack);
@@ -1359,31 +1493,89 @@ after_choice:
 #undef NUM_K
 }
 
+/* What a run of fibers changes in the VM and puts back when it ends, by
+ * returning or by a runtime error. */
+typedef struct RunGuard {
+  jmp_buf *saved_jmp;
+  Fiber *saved_fiber;
+  VM *saved_vm;
+  int scratch_base;
+} RunGuard;
+
+static RunGuard guard_enter(VM *vm) {
+  RunGuard g = {vm->on_error, vm->fiber, running_vm, vm->n_scratch};
+  running_vm = vm;
+  return g;
+}
+
+static void guard_leave(VM *vm, const RunGuard *g) {
+  vm->on_error = g->saved_jmp;
+  vm->fiber = g->saved_fiber;
+  running_vm = g->saved_vm;
+}
+
+/* After a longjmp from a runtime error: also drops the failed run's scratch. */
+static void guard_unwind(VM *vm, const RunGuard *g) {
+  vm->n_scratch = g->scratch_base;
+  vm->dist_scratch = NULL;
+  guard_leave(vm, g);
+}
+
 FiberState vm_run(VM *vm, Fiber *f) {
   if (f->state == FIBER_DONE || f->state == FIBER_ERROR) return f->state;
   jmp_buf jb;
-  jmp_buf *saved_jmp = vm->on_error;
-  Fiber *saved_fiber = vm->fiber;
-  VM *saved_vm = running_vm;
-  int scratch_base = vm->n_scratch;
+  RunGuard g = guard_enter(vm);
   vm->fiber = f;
-  running_vm = vm;
   in_oom = 0;
   if (setjmp(jb)) {
     f->state = FIBER_ERROR;
-    vm->n_scratch = scratch_base;
-    vm->dist_scratch = NULL;
-    vm->on_error = saved_jmp;
-    vm->fiber = saved_fiber;
-    running_vm = saved_vm;
+    guard_unwind(vm, &g);
     return FIBER_ERROR;
   }
   vm->on_error = &jb;
-  FiberState st = run(vm, f, scratch_base);
-  vm->on_error = saved_jmp;
-  vm->fiber = saved_fiber;
-  running_vm = saved_vm;
+  FiberState st = run(vm, f, g.scratch_base);
+  guard_leave(vm, &g);
   return st;
+}
+
+/* With many fibers their blocks are far apart in memory: fetch the block of
+ * a fiber a few ahead while this one runs, and, a little later (when its
+ * block has arrived), the closure its top frame runs, which each run of a
+ * model makes for itself. */
+#define PREFETCH_AHEAD 6
+
+static void prefetch_closure(const Fiber *f) {
+  if (f->n_frames) __builtin_prefetch(f->frames[f->n_frames - 1].closure);
+}
+
+size_t vm_run_all(VM *vm, Fiber *const *fibers, size_t n, FiberAfter after, void *ctx) {
+  jmp_buf jb;
+  RunGuard g = guard_enter(vm);
+  /* the index of the running fiber, read again after a longjmp */
+  volatile size_t at = 0;
+  if (setjmp(jb)) {
+    fibers[at]->state = FIBER_ERROR;
+    guard_unwind(vm, &g);
+    return at;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (i + PREFETCH_AHEAD < n) fiber_prefetch(fibers[i + PREFETCH_AHEAD], false);
+    if (i + 2 < n) prefetch_closure(fibers[i + 2]);
+    Fiber *f = fibers[i];
+    if (f->state == FIBER_DONE || f->state == FIBER_ERROR) continue;
+    at = i;
+    double before = f->log_weight;
+    vm->fiber = f;
+    vm->on_error = &jb;
+    in_oom = 0;
+    run(vm, f, g.scratch_base);
+    /* the callback runs as the caller would: its errors are the caller's */
+    vm->on_error = g.saved_jmp;
+    vm->fiber = g.saved_fiber;
+    after(ctx, i, f, before);
+  }
+  running_vm = g.saved_vm;
+  return n;
 }
 
 Value vm_call(VM *vm, const Handler *h, void *hdata, Value callee, int argc, const Value *args) {

@@ -102,29 +102,36 @@ typedef struct LoopState {
   int32_t out_slot;
 } LoopState;
 
+/* Anonymous base addresses used so far in a run, with their counts
+ * (vm_address_unique); private to vm.c. */
+struct AnonSeen;
+
+/* The fields are ordered so that what every resume reads fills the first
+ * cache line; a population steps and copies many fibers, so their size and
+ * the lines they touch are most of what a step of SMC costs at large N. */
 typedef struct Fiber {
   Value *stack;
-  uint32_t sp, stack_cap;
   CallFrame *frames;
+  uint32_t sp, stack_cap;
   uint32_t n_frames, frames_cap;
-  LoopState *loops; /* the for loops being run, outermost first */
-  uint32_t n_loops, loops_cap;
-  FiberState state;
-  bool suspend; /* set by a handler: stop after this instruction */
-  Value result;
-  double log_weight;
   const Handler *handler;
   void *hdata; /* the handler's per-fiber state */
+  double log_weight;
+  uint8_t state;       /* a FiberState */
+  bool suspend;        /* set by a handler: stop after this instruction */
+  uint16_t hdata_size; /* bytes of handler state inside the block, or 0 */
   /* A fiber lives in one block: the header, then (when hdata_size > 0) the
-   * handler's state, its frames, loop states and stack. block is the size
+   * handler's state, its stack, frames and loop states. block is the size
    * of that payload, so a dead fiber's block can hold a copy of another
-   * (fiber_copy_into). Growing the stack or frames moves them out. */
+   * (fiber_copy_into). Growing the stack, frames or loops moves them out. */
   uint32_t block;
-  uint32_t hdata_size;
-  /* Anonymous base addresses used so far in this run, with their counts
-   * (vm_address_unique); shared copy-on-write between copies of a fiber. */
-  Table *anon_seen;
-  bool anon_seen_shared;
+  /* ---- 64 bytes: the rest is read only when a run ends, copies itself,
+   * runs a for loop or makes an anonymous choice that needs an address */
+  Value result;
+  LoopState *loops; /* the for loops being run, outermost first */
+  uint32_t n_loops, loops_cap;
+  /* shared copy-on-write between copies of a fiber */
+  struct AnonSeen *anon_seen;
 } Fiber;
 
 typedef struct ErrorFrame {
@@ -190,17 +197,41 @@ Value vm_get_global(VM *vm, const char *name); /* VAL_UNDEF when missing */
 
 /* Fibers. */
 Fiber *fiber_new(VM *vm, Value callee, int argc, const Value *args);
-/* The same, with hdata_size bytes of zeroed handler state inside the fiber's
- * block (f->hdata points at it). A copy of the fiber copies that state too
- * (a shallow byte copy) and points its hdata at its own. */
+/* The same, with hdata_size (at most 65535) bytes of zeroed handler state
+ * inside the fiber's block (f->hdata points at it). A copy of the fiber
+ * copies that state too (a shallow byte copy) and points its hdata at its
+ * own. */
 Fiber *fiber_new_with_state(VM *vm, Value callee, int argc, const Value *args, uint32_t hdata_size);
 Fiber *fiber_copy(const Fiber *f);
+/* Asks the memory system for the parts of f a resume or a copy reads first
+ * (or, for_write, for a dead fiber's block a copy will be written to): a
+ * block starts on a cache line (fiber_block in vm.c), and in a shallow run
+ * the header, the handler state, the bottom of the stack and the top frame
+ * are in its first four. */
+#define FIBER_HOT_LINES 4
+static inline void fiber_prefetch(const Fiber *f, bool for_write) {
+  const char *p = (const char *)f;
+  for (int line = 0; line < FIBER_HOT_LINES; line++) {
+    if (for_write) __builtin_prefetch(p + 64 * line, 1);
+    else __builtin_prefetch(p + 64 * line, 0);
+  }
+}
 /* A copy of src made in dead's block when it is big enough (dead must be a
  * fiber nothing will run again), else in a new one. */
 Fiber *fiber_copy_into(Fiber *dead, const Fiber *src);
 /* Runs f until it finishes, suspends or fails; returns its new state. On
  * FIBER_ERROR the error is in vm->error. */
 FiberState vm_run(VM *vm, Fiber *f);
+/* Runs many fibers in turn (a population of particles). vm_run sets up a
+ * guard against runtime errors on every call, which costs as much as a
+ * short resume; vm_run_all sets up one for the whole batch. It resumes each
+ * fiber of fibers[0..n) that has not finished, in order, until it suspends
+ * or finishes, as vm_run does, and then calls after(ctx, i, fiber, the
+ * fiber's log weight before the resume). Returns n, or the index of the
+ * fiber a runtime error ended (its state FIBER_ERROR, the error in
+ * vm->error), in which case the fibers after it were not run. */
+typedef void (*FiberAfter)(void *ctx, size_t i, Fiber *f, double weight_before);
+size_t vm_run_all(VM *vm, Fiber *const *fibers, size_t n, FiberAfter after, void *ctx);
 /* Calls a function to completion in a fresh fiber with handler h (NULL: random
  * choices are an error) and handler state hdata. A runtime error in the call
  * is raised again in the caller's run. */

@@ -1389,3 +1389,136 @@ Test(vm, vm_call_inside_a_model_run) {
   cr_assert_eq(run_to_end(vm, f), FIBER_DONE);
   assert_result(f, "15");
 }
+
+/* ------------------------------------------------- batches, fiber blocks */
+
+typedef struct Stepped {
+  size_t index[8];
+  double delta[8];
+  int n;
+} Stepped;
+
+static void note_step(void *ctx, size_t i, Fiber *f, double weight_before) {
+  Stepped *s = ctx;
+  if (s->n < 8) {
+    s->index[s->n] = i;
+    s->delta[s->n] = f->log_weight - weight_before;
+  }
+  s->n++;
+}
+
+Test(vm, run_all_resumes_each_unfinished_fiber_once) {
+  VM *vm = test_vm();
+  Recorder r[3] = {{.next = 1, .suspend = true}, {.next = 1, .suspend = true}, {.next = 1, .suspend = true}};
+  Fiber *fs[3];
+  for (int i = 0; i < 3; i++) fs[i] = model_fiber(vm, "fn m() { observe(td(), 2); observe(td(), 5); 7 }", "m", &r[i]);
+  cr_assert_eq(run_to_end(vm, fs[1]), FIBER_DONE); /* finished: skipped */
+  Stepped s = {0};
+  cr_assert_eq(vm_run_all(vm, fs, 3, note_step, &s), 3);
+  cr_assert_eq(s.n, 2);
+  cr_assert_eq(s.index[0], 0);
+  cr_assert_eq(s.index[1], 2);
+  cr_assert_eq(s.delta[0], 2);
+  cr_assert_eq(fs[0]->state, FIBER_SUSPENDED);
+  cr_assert_null(vm->fiber); /* the VM is left as it was */
+  cr_assert_null(vm->on_error);
+  s.n = 0;
+  vm_run_all(vm, fs, 3, note_step, &s);
+  cr_assert_eq(s.delta[0], 5);
+  vm_run_all(vm, fs, 3, note_step, &s);
+  assert_result(fs[0], "7");
+  assert_result(fs[2], "7");
+}
+
+Test(vm, run_all_stops_at_the_fiber_that_fails) {
+  VM *vm = test_vm();
+  Recorder r[3] = {{.suspend = true}, {.suspend = true}, {.suspend = true}};
+  Fiber *fs[3];
+  fs[0] = model_fiber(vm, "fn ok() { observe(td(), 1); 1 }", "ok", &r[0]);
+  fs[1] = model_fiber(vm, "fn bad() { [][3] }", "bad", &r[1]);
+  fs[2] = model_fiber(vm, "fn ok2() { observe(td(), 1); 1 }", "ok2", &r[2]);
+  Stepped s = {0};
+  cr_assert_eq(vm_run_all(vm, fs, 3, note_step, &s), 1);
+  cr_assert_eq(s.n, 1);
+  cr_assert_eq(fs[0]->state, FIBER_SUSPENDED);
+  cr_assert_eq(fs[1]->state, FIBER_ERROR);
+  cr_assert_eq(fs[2]->state, FIBER_READY);
+  cr_assert_str_eq(vm->error.message, "index 3 is out of range: the array is empty");
+  cr_assert_null(vm->fiber);
+  cr_assert_null(vm->on_error);
+  /* the others carry on */
+  cr_assert_eq(run_to_end(vm, fs[0]), FIBER_DONE);
+  cr_assert_eq(run_to_end(vm, fs[2]), FIBER_DONE);
+}
+
+/* Whether p lies in f's block. */
+static bool in_block(const Fiber *f, const void *p) {
+  return (const char *)p >= (const char *)(f + 1) && (const char *)p < (const char *)(f + 1) + f->block;
+}
+
+Test(vm, fiber_copy_into_a_dead_block_of_the_same_shape) {
+  VM *vm = test_vm();
+  Recorder r1 = {.next = 1, .suspend = true};
+  Fiber *f = model_fiber(vm, "fn m() { for i in 0..3 { let x = sample(td()); x * 10 + i } }", "m", &r1);
+  Recorder r0 = {.next = 9, .suspend = true};
+  Fiber *dead = model_fiber(vm, "fn m() { for i in 0..3 { let x = sample(td()); x * 10 + i } }", "m", &r0);
+  cr_assert_eq(vm_run(vm, f), FIBER_SUSPENDED);
+  cr_assert_eq(vm_run(vm, dead), FIBER_SUSPENDED);
+  Fiber *c = fiber_copy_into(dead, f);
+  cr_assert_eq(c, dead, "a block of the same size is reused");
+  cr_assert(in_block(c, c->stack) && in_block(c, c->frames) && (!c->loops || in_block(c, c->loops)));
+  cr_assert_eq(c->sp, f->sp);
+  cr_assert_eq(c->n_frames, f->n_frames);
+  cr_assert_eq(c->n_loops, f->n_loops);
+  cr_assert_geq(c->frames_cap, c->n_frames);
+  cr_assert_geq(c->loops_cap, c->n_loops);
+  Recorder r2 = {.next = 2, .suspend = true};
+  c->hdata = &r2;
+  run_to_end(vm, f);
+  run_to_end(vm, c);
+  assert_result(f, "[10, 11, 12]");
+  assert_result(c, "[10, 21, 22]");
+}
+
+Test(vm, fiber_copy_into_a_block_too_small_makes_a_new_one) {
+  VM *vm = test_vm();
+  Recorder r = {.next = 1, .suspend = true};
+  /* deep recursion grows the stack and frames out of the block */
+  Fiber *f = model_fiber(vm, "fn d(n) { if n == 0 { sample(td()); sample(td()) } else { 1 + d(n - 1) } }\nfn m() { d(50) }", "m", &r);
+  Recorder r0 = {.next = 1, .suspend = true};
+  Fiber *dead = model_fiber(vm, "fn small() { sample(td()) }", "small", &r0);
+  cr_assert_eq(vm_run(vm, f), FIBER_SUSPENDED);
+  cr_assert_gt(f->n_frames, 50);
+  Fiber *c = fiber_copy_into(dead, f);
+  cr_assert_neq(c, dead);
+  cr_assert(in_block(c, c->stack) && in_block(c, c->frames));
+  Recorder r2 = {.next = 5, .suspend = true};
+  c->hdata = &r2;
+  run_to_end(vm, f);
+  run_to_end(vm, c);
+  assert_result(f, "51");
+  assert_result(c, "55");
+}
+
+Test(vm, fiber_copy_keeps_room_to_call_deeper) {
+  /* the model stops at depth 1 and then calls two functions deep: a copy
+   * (and a copy of the copy) can do that without moving its frames out of
+   * its block */
+  VM *vm = test_vm();
+  Recorder r = {.next = 1, .suspend = true};
+  Fiber *f = model_fiber(vm, "fn g(x) { x + 1 }\nfn h(x) { g(x) * 2 }\nfn m() { let a = sample(td()); let b = sample(td()); h(a + b) }", "m", &r);
+  cr_assert_eq(vm_run(vm, f), FIBER_SUSPENDED);
+  cr_assert_eq(f->n_frames, 1);
+  Fiber *c = fiber_copy(f);
+  Fiber *cc = fiber_copy(c);
+  cr_assert_geq(cc->frames_cap, 3);
+  cr_assert(in_block(cc, cc->frames));
+  const CallFrame *frames_before = cc->frames;
+  Recorder r2 = {.next = 2, .suspend = true};
+  cc->hdata = &r2;
+  run_to_end(vm, cc);
+  assert_result(cc, "8");
+  cr_assert_eq(cc->frames, frames_before, "the frames stayed in the block");
+  run_to_end(vm, f);
+  assert_result(f, "6");
+}
