@@ -16,6 +16,10 @@ void pop_init(Population *pop, VM *vm, Value model, size_t n, unsigned run_flags
   pop->resamples = 0;
   pop->impossible = false;
   pop->mutant_forget_evidence = false;
+  pop->w_fresh = false;
+  pop->traced = traced;
+  pop->used = NULL;
+  pop->dead = pop->copies = NULL;
   for (size_t i = 0; i < n; i++) {
     Fiber *f = fiber_new_with_state(vm, model, 0, NULL, sizeof(Run));
     Run *r = f->hdata;
@@ -27,37 +31,29 @@ void pop_init(Population *pop, VM *vm, Value model, size_t n, unsigned run_flags
   }
 }
 
-/* A particle's fiber, run state and stack sit in one block of a few hundred
- * bytes; with many particles the blocks are far apart in memory, so fetch
- * the block of a particle a little ahead while this one runs, and, one
- * particle later (when its block has arrived), the closure its top frame
- * runs, which each run of a model makes for itself. */
-static void prefetch_fiber(const Fiber *f) {
-  const char *p = (const char *)f;
-  for (int line = 0; line < 5; line++) __builtin_prefetch(p + 64 * line);
-}
+/* How many copies ahead pop_resample fetches the source and destination
+ * blocks of a copy. */
+#define COPY_AHEAD 6
 
-static void prefetch_closure(const Fiber *f) {
-  if (f->n_frames) __builtin_prefetch(f->frames[f->n_frames - 1].closure);
-}
+typedef struct Stepping {
+  Population *pop;
+  bool ran;
+} Stepping;
 
-#define PREFETCH_AHEAD 3
+static void stepped(void *ctx, size_t i, Fiber *f, double weight_before) {
+  Stepping *s = ctx;
+  s->ran = true;
+  s->pop->logw[i] += f->log_weight - weight_before;
+}
 
 bool pop_step(Population *pop, VM *vm, const char *who) {
-  bool ran = false, alive = false;
-  for (size_t i = 0; i < pop->n; i++) {
-    if (i + PREFETCH_AHEAD < pop->n) prefetch_fiber(pop->fibers[i + PREFETCH_AHEAD]);
-    if (i + 1 < pop->n) prefetch_closure(pop->fibers[i + 1]);
-    Fiber *f = pop->fibers[i];
-    if (f->state != FIBER_DONE) {
-      ran = true;
-      double before = f->log_weight;
-      run_step(vm, f);
-      pop->logw[i] += f->log_weight - before;
-    }
-    alive = alive || pop->logw[i] > -INFINITY;
-  }
-  if (!ran) return false;
+  Stepping s = {pop, false};
+  size_t failed = vm_run_all(vm, pop->fibers, pop->n, stepped, &s);
+  if (failed < pop->n) vm_rethrow(vm);
+  if (!s.ran) return false;
+  bool alive = false;
+  for (size_t i = 0; i < pop->n && !alive; i++) alive = pop->logw[i] > -INFINITY;
+  pop->w_fresh = false;
   pop->steps++;
   if (!alive && !who) {
     pop->impossible = true;
@@ -73,6 +69,7 @@ bool pop_step(Population *pop, VM *vm, const char *who) {
 }
 
 double pop_normalise(Population *pop) {
+  if (pop->w_fresh) return pop->w_log_total;
   double max = -INFINITY;
   for (size_t i = 0; i < pop->n; i++)
     if (pop->logw[i] > max) max = pop->logw[i];
@@ -82,7 +79,9 @@ double pop_normalise(Population *pop) {
     total += pop->w[i];
   }
   for (size_t i = 0; i < pop->n; i++) pop->w[i] /= total;
-  return max + log(total);
+  pop->w_fresh = true;
+  pop->w_log_total = max + log(total);
+  return pop->w_log_total;
 }
 
 double pop_ess(Population *pop) {
@@ -108,33 +107,57 @@ void pop_resample(Population *pop, VM *vm, ResampleScheme scheme, long fixed_anc
   /* Particles nobody descends from are dead: their blocks take the copies
    * needed by particles with more than one offspring, so a resampling
    * allocates (nearly) nothing. The first offspring of a particle takes
-   * over its fiber. Copies are made before any particle runs again. */
-  unsigned char *used = GC_MALLOC_ATOMIC(n);
+   * over its fiber. Copies are made before any particle runs again.
+   * (Particle counts are below 2^32: smc's option allows 10^8.) */
+  if (!pop->used) {
+    pop->used = GC_MALLOC_ATOMIC(n);
+    pop->dead = GC_MALLOC_ATOMIC(sizeof(uint32_t) * n);
+    pop->copies = GC_MALLOC_ATOMIC(sizeof(uint32_t) * n);
+  }
+  unsigned char *used = pop->used;
+  uint32_t *dead = pop->dead, *copies = pop->copies;
+  /* The partitions below are written without branches: whether a particle
+   * has offspring is as good as random, and mispredicted branches were
+   * most of their cost. */
   memset(used, 0, n);
   for (size_t j = 0; j < n; j++) used[anc[j]] = 1;
-  size_t *dead = GC_MALLOC_ATOMIC(sizeof(size_t) * n);
-  size_t n_dead = 0, next_dead = 0;
-  for (size_t i = 0; i < n; i++)
-    if (!used[i]) dead[n_dead++] = i;
+  size_t n_dead = 0, n_copies = 0;
+  for (size_t i = 0; i < n; i++) {
+    dead[n_dead] = (uint32_t)i;
+    n_dead += !used[i];
+  }
+  /* First the offspring that take a fiber over, which touches no fiber (at
+   * large N most are far out of cache), then the copies, whose sources and
+   * destinations are fetched a few copies ahead. */
   for (size_t j = 0; j < n; j++) {
     size_t a = anc[j];
-    if (j + PREFETCH_AHEAD < n) prefetch_fiber(pop->fibers[anc[j + PREFETCH_AHEAD]]);
-    Fiber *from = pop->fibers[a];
-    if (used[a] == 1) {
-      used[a] = 2; /* taken over */
-      pop->next[j] = from;
-      continue;
+    uintptr_t first = used[a] == 1;
+    used[a] = 2; /* taken over */
+    pop->next[j] = (Fiber *)((uintptr_t)pop->fibers[a] & -first); /* or NULL */
+    copies[n_copies] = (uint32_t)j;
+    n_copies += !first;
+  }
+  /* Each ancestor with k offspring makes k - 1 copies and leaves k - 1 dead
+   * particles, so there is a dead block for every copy (when n_copies ==
+   * n_dead; a block too small for its copy is replaced by a new one). */
+  for (size_t c = 0; c < n_copies; c++) {
+    if (c + COPY_AHEAD < n_copies) {
+      fiber_prefetch(pop->fibers[anc[copies[c + COPY_AHEAD]]], false);
+      if (c + COPY_AHEAD < n_dead) fiber_prefetch(pop->fibers[dead[c + COPY_AHEAD]], true);
     }
-    /* the dead block this copy goes to, and the next ones */
-    for (size_t k = next_dead; k < next_dead + PREFETCH_AHEAD && k < n_dead; k++)
-      __builtin_prefetch(pop->fibers[dead[k]], 1);
-    Fiber *into = next_dead < n_dead ? pop->fibers[dead[next_dead++]] : NULL;
-    Run *r = from->hdata;
-    if (r->trace) r->trace->shared = true; /* now reachable from two runs */
+    size_t j = copies[c];
+    Fiber *from = pop->fibers[anc[j]];
+    Fiber *into = c < n_dead ? pop->fibers[dead[c]] : NULL;
+    /* a trace is now reachable from two runs (only traced populations have
+     * them: the others need not read the run state before the copy does) */
+    if (pop->traced) {
+      Run *r = from->hdata;
+      if (r->trace) r->trace->shared = true;
+    }
     Fiber *copy = fiber_copy_into(into, from);
     /* a fiber handed back by an MCMC kernel keeps its run state outside its
      * block: the copy needs its own */
-    if (!copy->hdata_size) copy->hdata = run_copy(r);
+    if (!copy->hdata_size) copy->hdata = run_copy(from->hdata);
     pop->next[j] = copy;
   }
   Fiber **old = pop->fibers;
@@ -142,6 +165,7 @@ void pop_resample(Population *pop, VM *vm, ResampleScheme scheme, long fixed_anc
   pop->next = old;
   memset(pop->next, 0, sizeof(Fiber *) * n); /* drop references to the old generation */
   for (size_t j = 0; j < n; j++) pop->logw[j] = 0;
+  pop->w_fresh = false;
   pop->resamples++;
 }
 

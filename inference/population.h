@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "evidence.h"
 #include "resample.h"
@@ -38,10 +39,20 @@ typedef struct Population {
   size_t resamples;
   size_t *ancestors; /* of the last resampling */
   bool impossible;   /* every weight became zero (see pop_step) */
+  bool traced;       /* the runs record traces */
   /* A planted bug (negative controls): resampling drops the epoch's mean
    * weight from the evidence, as if offspring weighed 1/N instead of Z/N. */
   bool mutant_forget_evidence;
-  double *w;         /* scratch: normalised weights */
+  double *w;         /* normalised weights, when w_fresh */
+  /* pop->w and w_log_total hold pop_normalise's result for the current
+   * logw: SMC asks for it twice a step (the ESS, then resampling), and it
+   * costs an exp per particle. Cleared whenever logw changes. */
+  bool w_fresh;
+  double w_log_total;
+  /* pop_resample's scratch, made at the first resampling: which particles
+   * have offspring, the dead ones, the offspring that are copies. */
+  unsigned char *used;
+  uint32_t *dead, *copies;
 } Population;
 
 static inline Run *pop_run(const Population *pop, size_t i) { return pop->fibers[i]->hdata; }
@@ -56,7 +67,7 @@ void pop_init(Population *pop, VM *vm, Value model, size_t n, unsigned run_flags
  * ("smc"), or, when who is NULL, sets pop->impossible and returns false. */
 bool pop_step(Population *pop, VM *vm, const char *who);
 /* Normalised weights into pop->w; returns the log of the sum of the
- * unnormalised weights. */
+ * unnormalised weights. Computed once per change of the weights. */
 double pop_normalise(Population *pop);
 double pop_ess(Population *pop);
 /* Resamples with the scheme; when fixed_ancestor_of_0 >= 0, particle 0's

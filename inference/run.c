@@ -76,8 +76,15 @@ static ObjString *choice_address(VM *vm, Fiber *f, Run *r, const Choice *c) {
 }
 
 /* Bookkeeping after a weight update: what first made the weight zero, what
- * first weighed more than 1, and whether enumeration can drop this run. */
+ * first weighed more than 1, and whether enumeration can drop this run.
+ * Only needed when one of those happens (noted() says when); most weight
+ * updates are finite and need nothing. */
+static inline bool noted(const Run *r, const Fiber *f, double log_w) {
+  return f->log_weight == -INFINITY || (log_w > 0 && (r->flags & RUN_NOTE_POSITIVE));
+}
+
 static void weighed(Run *r, Fiber *f, const ObjSite *site, Value dist, Value value, double log_w) {
+  if (!noted(r, f, log_w)) return;
   if (log_w > 0 && (r->flags & RUN_NOTE_POSITIVE) && !run_notes(r)->positive_site) {
     RunNotes *n = new_notes(r);
     n->positive_site = site;
@@ -100,7 +107,8 @@ static void record(Run *r, ObjString *addr, Value value, Value dist, double logp
   trace_add(r->trace, &c);
 }
 
-static Value on_sample(VM *vm, Fiber *f, const Choice *c) {
+/* sample when enumerating, tracing or replaying */
+static __attribute__((noinline)) Value sample_general(VM *vm, Fiber *f, const Choice *c) {
   Run *r = f->hdata;
   ObjDist *d = AS_DIST(c->dist);
   if (r->flags & RUN_SUSPEND_AT_SAMPLE) {
@@ -155,25 +163,53 @@ static Value on_sample(VM *vm, Fiber *f, const Choice *c) {
   return v;
 }
 
-static void on_observe(VM *vm, Fiber *f, const Choice *c, Value v) {
+/* The plain case (a draw from the prior) kept short: it runs once per
+ * particle per step. */
+static Value on_sample(VM *vm, Fiber *f, const Choice *c) {
+  const Run *r = f->hdata;
+  if ((r->flags & RUN_SUSPEND_AT_SAMPLE) || r->trace || r->replay || r->reuse) return sample_general(vm, f, c);
+  return rand_draw(vm, AS_DIST(c->dist));
+}
+
+/* observe with addresses: validation's data overrides, traces, replays. */
+static __attribute__((noinline)) void observe_addressed(VM *vm, Fiber *f, const Choice *c, Value v) {
   Run *r = f->hdata;
   ObjDist *d = AS_DIST(c->dist);
+  unsigned flags = r->flags;
   ObjString *addr = NULL;
   /* validation replaces the model's data, by address, in every run */
   const Table *data = vm->rt->observe_override;
-  if (data || ((r->trace || r->replay) && !(r->flags & RUN_UNRECORDED_OBSERVES))) {
+  if (data || ((r->trace || r->replay) && !(flags & RUN_UNRECORDED_OBSERVES))) {
     addr = choice_address(vm, f, r, c);
     Value given;
-    if (r->flags & RUN_SIMULATE_OBSERVES) v = rand_draw(vm, d);
+    if (flags & RUN_SIMULATE_OBSERVES) v = rand_draw(vm, d);
     else if (r->replay && table_get(r->replay, addr, &given)) v = given;
     else if (data && table_get(data, addr, &given)) v = given;
   }
   double lp = d->cls->logpdf(vm, d, v);
-  if (!(r->flags & RUN_IGNORE_EVIDENCE) && !(r->flags & RUN_SIMULATE_OBSERVES)) {
+  if (!(flags & (RUN_IGNORE_EVIDENCE | RUN_SIMULATE_OBSERVES))) {
     f->log_weight += lp;
-    weighed(r, f, c->site, c->dist, v, lp);
+    if (noted(r, f, lp)) weighed(r, f, c->site, c->dist, v, lp);
   }
-  if (r->trace && addr) record(r, addr, v, c->dist, lp, c->site, true, false);
+  if (addr && r->trace) record(r, addr, v, c->dist, lp, c->site, true, false);
+  r->n_weighed++;
+  if (flags & RUN_SUSPEND) f->suspend = true;
+}
+
+/* The plain case (SMC, importance: no trace, no replay) kept short, as it
+ * runs once per particle per step. */
+static void on_observe(VM *vm, Fiber *f, const Choice *c, Value v) {
+  Run *r = f->hdata;
+  if (vm->rt->observe_override || r->trace || r->replay) {
+    observe_addressed(vm, f, c, v);
+    return;
+  }
+  ObjDist *d = AS_DIST(c->dist);
+  double lp = d->cls->logpdf(vm, d, v);
+  if (!(r->flags & (RUN_IGNORE_EVIDENCE | RUN_SIMULATE_OBSERVES))) {
+    f->log_weight += lp;
+    if (noted(r, f, lp)) weighed(r, f, c->site, c->dist, v, lp);
+  }
   r->n_weighed++;
   if (r->flags & RUN_SUSPEND) f->suspend = true;
 }

@@ -55,6 +55,7 @@ typedef struct RunNotes {
 
 typedef struct Run {
   unsigned flags;
+  uint32_t n_weighed;  /* observe/factor/condition events so far */
   Trace *trace;        /* record choices here, or NULL */
   const Table *replay; /* address -> value to reuse, or NULL */
   /* After the replay map: take a choice's value from this trace when it has
@@ -63,7 +64,6 @@ typedef struct Run {
   const Trace *reuse;
   uint8_t *reuse_marks;
   const RunNotes *notes; /* NULL until there is something to note */
-  uint32_t n_weighed;    /* observe/factor/condition events so far */
 } Run;
 
 /* The run's notes, or an empty set. */

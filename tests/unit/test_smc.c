@@ -1,9 +1,12 @@
-/* Unit tests of the SMC building blocks: the resampling schemes. */
+/* Unit tests of the SMC building blocks: the resampling schemes and the
+ * population. */
 #include <criterion/criterion.h>
 #include <gc/gc.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 
+#include "helpers.h"
+#include "inference/population.h"
 #include "inference/rand.h"
 #include "inference/resample.h"
 #include "vm/vm.h"
@@ -102,4 +105,133 @@ Test(resample, a_particle_without_weight_has_no_offspring) {
       resample((ResampleScheme)scheme, rand_of(vm), w, 4, 4, out);
       for (int k = 0; k < 4; k++) cr_assert(out[k] == 0 || out[k] == 2, "scheme %d chose %zu", scheme, out[k]);
     }
+}
+
+/* Systematic and stratified resampling make their points a batch at a time;
+ * the result must be the plain inversion of all the points at once, with
+ * the same uniforms, for more particles than a batch holds. */
+static void reference_inversion(const double *w, size_t n, const double *u, size_t m, size_t *out) {
+  size_t last = n - 1;
+  while (last > 0 && w[last] == 0) last--;
+  double cum = w[0];
+  size_t i = 0;
+  for (size_t k = 0; k < m; k++) {
+    while (u[k] >= cum && i + 1 < n) cum += w[++i];
+    out[k] = u[k] >= cum || w[i] == 0 ? last : i;
+  }
+}
+
+static void assert_same_as_reference(ResampleScheme scheme, size_t n, size_t m) {
+  double *w = malloc(sizeof(double) * n), *u = malloc(sizeof(double) * m);
+  size_t *got = malloc(sizeof(size_t) * m), *want = malloc(sizeof(size_t) * m);
+  VM *vm = vm_new();
+  vm_seed(vm, 99);
+  double total = 0;
+  for (size_t i = 0; i < n; i++) {
+    double x = gsl_rng_uniform(vm->rng);
+    w[i] = i % 7 == 3 ? 0 : x * x * x; /* uneven, some zero */
+    total += w[i];
+  }
+  for (size_t i = 0; i < n; i++) w[i] /= total;
+  /* the same generator state for the scheme and the reference */
+  VM *a = vm_new(), *b = vm_new();
+  vm_seed(a, 7);
+  vm_seed(b, 7);
+  resample(scheme, rand_of(a), w, n, m, got);
+  if (scheme == RESAMPLE_SYSTEMATIC) {
+    double start = gsl_rng_uniform(b->rng);
+    for (size_t k = 0; k < m; k++) u[k] = (start + (double)k) / (double)m;
+  } else {
+    for (size_t k = 0; k < m; k++) u[k] = ((double)k + gsl_rng_uniform(b->rng)) / (double)m;
+  }
+  reference_inversion(w, n, u, m, want);
+  for (size_t k = 0; k < m; k++) cr_assert_eq(got[k], want[k], "offspring %zu of %zu: %zu, expected %zu", k, m, got[k], want[k]);
+  free(w);
+  free(u);
+  free(got);
+  free(want);
+}
+
+Test(resample, systematic_matches_the_plain_inversion) {
+  assert_same_as_reference(RESAMPLE_SYSTEMATIC, 1000, 1000);
+  assert_same_as_reference(RESAMPLE_SYSTEMATIC, 1000, 999);
+  assert_same_as_reference(RESAMPLE_SYSTEMATIC, 3, 700);
+}
+
+Test(resample, stratified_matches_the_plain_inversion) {
+  assert_same_as_reference(RESAMPLE_STRATIFIED, 1000, 1000);
+  assert_same_as_reference(RESAMPLE_STRATIFIED, 1000, 999);
+  assert_same_as_reference(RESAMPLE_STRATIFIED, 3, 700);
+}
+
+/* ------------------------------------------------------------ population */
+
+/* A population of n runs of a model whose particle i, after its first
+ * observe, weighs like the value it drew, and returns that value. */
+static Population *drawn_population(VM **vmp, size_t n) {
+  VM *vm = driver_new_vm(3);
+  Value v = run_on(vm, "fn m() { let x = sample(uniform(0, 1)); factor(x); factor(0); x }", NULL);
+  cr_assert_neq(v, VAL_UNDEF);
+  Population *pop = GC_MALLOC(sizeof *pop);
+  pop_init(pop, vm, vm_get_global(vm, "m"), n, 0, false);
+  *vmp = vm;
+  return pop;
+}
+
+Test(population, normalised_weights_are_kept_until_the_weights_change) {
+  VM *vm;
+  Population *pop = drawn_population(&vm, 50);
+  cr_assert(pop_step(pop, vm, "test"));
+  double a = pop_normalise(pop);
+  double sum = 0;
+  for (size_t i = 0; i < pop->n; i++) sum += pop->w[i];
+  cr_assert_float_eq(sum, 1, 1e-12);
+  cr_assert_eq(pop_normalise(pop), a);
+  double ess = pop_ess(pop);
+  cr_assert_gt(ess, 1);
+  cr_assert_leq(ess, 50);
+  /* the exact log of the sum of the weights */
+  double max = -INFINITY, total = 0;
+  for (size_t i = 0; i < pop->n; i++) max = fmax(max, pop->logw[i]);
+  for (size_t i = 0; i < pop->n; i++) total += exp(pop->logw[i] - max);
+  cr_assert_float_eq(a, max + log(total), 1e-12);
+  pop_resample(pop, vm, RESAMPLE_SYSTEMATIC, -1);
+  cr_assert_float_eq(pop_normalise(pop), log(50.0), 1e-12, "after resampling the weights are equal");
+}
+
+Test(population, offspring_carry_their_ancestors_state) {
+  VM *vm;
+  Population *pop = drawn_population(&vm, 200);
+  cr_assert(pop_step(pop, vm, "test"));
+  Value drawn[200];
+  for (size_t i = 0; i < 200; i++) drawn[i] = pop->fibers[i]->stack[pop->fibers[i]->frames[0].base + 1];
+  Fiber *before[200];
+  memcpy(before, pop->fibers, sizeof before);
+  for (int scheme = 0; scheme < 4; scheme++) {
+    Population *p = pop;
+    if (scheme > 0) { /* a fresh population each time, stepped the same way */
+      p = drawn_population(&vm, 200);
+      cr_assert(pop_step(p, vm, "test"));
+      for (size_t i = 0; i < 200; i++) drawn[i] = p->fibers[i]->stack[p->fibers[i]->frames[0].base + 1];
+      memcpy(before, p->fibers, sizeof before);
+    }
+    pop_resample(p, vm, (ResampleScheme)scheme, -1);
+    bool taken[200] = {false};
+    for (size_t j = 0; j < 200; j++) {
+      size_t a = p->ancestors[j];
+      Fiber *f = p->fibers[j];
+      for (size_t k = 0; k < j; k++) cr_assert_neq(p->fibers[k], f, "two particles share a fiber");
+      if (f == before[a]) {
+        cr_assert_not(taken[a], "an ancestor's fiber taken over twice");
+        taken[a] = true;
+      }
+      cr_assert_eq(p->logw[j], 0);
+      cr_assert_eq(f->log_weight, before[a]->log_weight);
+    }
+    /* every particle runs on as its ancestor would: it returns the value the
+     * ancestor drew */
+    while (pop_step(p, vm, "test")) {
+    }
+    for (size_t j = 0; j < 200; j++) cr_assert_eq(p->fibers[j]->result, drawn[p->ancestors[j]], "scheme %d particle %zu", scheme, j);
+  }
 }
