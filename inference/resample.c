@@ -75,17 +75,45 @@ void resample_multinomial(InfRand *r, const double *w, size_t n, size_t m, size_
   free(u);
 }
 
+/* The systematic point u_k = (start + k) / m, computed as everywhere. */
+static double systematic_point(double start, size_t k, size_t m) { return (start + (double)k) / (double)m; }
+
+/* How many of the m systematic points lie below c: the closed form, then
+ * checked against the points as computed (rounding can put it one off), so
+ * that the count is exactly what a merge with the points would find. */
+static size_t systematic_below(double start, size_t m, double c) {
+  double guess = ceil(c * (double)m - start);
+  size_t k = guess <= 0 ? 0 : guess >= (double)m ? m : (size_t)guess;
+  while (k > 0 && systematic_point(start, k - 1, m) >= c) k--;
+  while (k < m && systematic_point(start, k, m) < c) k++;
+  return k;
+}
+
+/* The systematic points are known in closed form, so instead of merging
+ * them with the cumulative weights (whose loop exit is taken at random,
+ * about one mispredicted branch per particle) each particle finds where
+ * its offspring end. Particle i owns out[lo_i .. hi_i), lo_i = hi_{i-1}:
+ * it writes its index at lo_i, where a particle with no offspring (whose
+ * lo is the next one's) is overwritten by a later one, and a running
+ * maximum fills the rest of each run. The result is the merge's, point
+ * for point (the unit tests compare them). */
 void resample_systematic(InfRand *r, const double *w, size_t n, size_t m, size_t *out) {
   if (m == 0) return;
   double start = r->uniform(r);
-  Inverter v;
-  inverter_init(&v, w, n);
-  double u[POINT_BATCH];
-  for (size_t k0 = 0; k0 < m; k0 += POINT_BATCH) {
-    size_t len = m - k0 < POINT_BATCH ? m - k0 : POINT_BATCH;
-    for (size_t j = 0; j < len; j++) u[j] = (start + (double)(k0 + j)) / (double)m;
-    inverter_run(&v, u, len, out + k0);
+  size_t last = n - 1; /* as in inverter_init */
+  while (last > 0 && w[last] == 0) last--;
+  for (size_t k = 0; k < m; k++) out[k] = 0;
+  double cum = 0;
+  size_t lo = 0;
+  for (size_t i = 0; i < n; i++) {
+    cum = i == 0 ? w[0] : cum + w[i];
+    if (lo < m) out[lo] = i;
+    lo = systematic_below(start, m, cum);
   }
+  /* lo is now the number of points below the total: rounding can leave
+   * the last few above it, which go to the last particle with weight */
+  for (size_t k = 1; k < lo; k++) out[k] = out[k] > out[k - 1] ? out[k] : out[k - 1];
+  for (size_t k = lo; k < m; k++) out[k] = last;
 }
 
 void resample_stratified(InfRand *r, const double *w, size_t n, size_t m, size_t *out) {

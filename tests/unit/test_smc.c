@@ -107,9 +107,10 @@ Test(resample, a_particle_without_weight_has_no_offspring) {
     }
 }
 
-/* Systematic and stratified resampling make their points a batch at a time;
- * the result must be the plain inversion of all the points at once, with
- * the same uniforms, for more particles than a batch holds. */
+/* Systematic resampling finds each particle's offspring in closed form and
+ * stratified makes its points a batch at a time; the result must be the
+ * plain inversion of all the points at once, with the same uniforms, for
+ * more particles than a batch holds. */
 static void reference_inversion(const double *w, size_t n, const double *u, size_t m, size_t *out) {
   size_t last = n - 1;
   while (last > 0 && w[last] == 0) last--;
@@ -156,6 +157,56 @@ Test(resample, systematic_matches_the_plain_inversion) {
   assert_same_as_reference(RESAMPLE_SYSTEMATIC, 1000, 1000);
   assert_same_as_reference(RESAMPLE_SYSTEMATIC, 1000, 999);
   assert_same_as_reference(RESAMPLE_SYSTEMATIC, 3, 700);
+}
+
+static double zero_uniform(InfRand *r) {
+  (void)r;
+  return 0;
+}
+
+Test(resample, systematic_matches_the_plain_inversion_at_the_edges) {
+  /* weights summing to less than 1, as rounding can leave them (the last
+   * points fall above the total), a zero weight last, points exactly on a
+   * cumulative weight */
+  double short_w[4] = {0.25, 0.25, 0.4, 0};
+  double even_w[4] = {0.25, 0.25, 0.25, 0.25};
+  const double *ws[2] = {short_w, even_w};
+  size_t got[64], want[64];
+  double u[64];
+  for (int which = 0; which < 2; which++)
+    for (size_t m = 1; m <= 64; m++)
+      for (unsigned seed = 1; seed <= 20; seed++) {
+        VM *a = vm_new(), *b = vm_new();
+        vm_seed(a, seed);
+        vm_seed(b, seed);
+        InfRand source = *rand_of(a);
+        double start;
+        if (seed == 1) { /* start 0: every point k/m with m % 4 == 0 is on a quarter */
+          source.uniform = zero_uniform;
+          start = 0;
+        } else {
+          start = gsl_rng_uniform(b->rng);
+        }
+        resample(RESAMPLE_SYSTEMATIC, &source, ws[which], 4, m, got);
+        for (size_t k = 0; k < m; k++) u[k] = (start + (double)k) / (double)m;
+        reference_inversion(ws[which], 4, u, m, want);
+        for (size_t k = 0; k < m; k++)
+          cr_assert_eq(got[k], want[k], "weights %d, m %zu, seed %u, offspring %zu: %zu, expected %zu", which, m, seed, k,
+                       got[k], want[k]);
+      }
+  /* a cumulative weight where the closed form's rounding is one off: 94 of
+   * the 614 points k / 614 are below 94.0 / 614, which 94.0 / 614 * 614
+   * rounds above 94 */
+  double w[2] = {94.0 / 614, 1 - 94.0 / 614};
+  size_t big_got[614], big_want[614];
+  double big_u[614];
+  VM *vm = vm_new();
+  InfRand source = *rand_of(vm);
+  source.uniform = zero_uniform;
+  resample(RESAMPLE_SYSTEMATIC, &source, w, 2, 614, big_got);
+  for (size_t k = 0; k < 614; k++) big_u[k] = (double)k / 614;
+  reference_inversion(w, 2, big_u, 614, big_want);
+  for (size_t k = 0; k < 614; k++) cr_assert_eq(big_got[k], big_want[k], "offspring %zu", k);
 }
 
 Test(resample, stratified_matches_the_plain_inversion) {
