@@ -251,11 +251,21 @@ static double std_normal(InfRand *rnd) {
  * categorical decision (so that it can be enumerated). */
 static bool mh_accept(VM *vm, double log_a) { return rand_accept(rand_of(vm), log_a); }
 
-static Table *single_change(ObjString *addr, Value v) {
-  Table *t = GC_MALLOC(sizeof *t);
-  table_init(t);
-  table_set(t, addr, v);
-  return t;
+/* A change map of one address, kept in the caller's frame: a change map is
+ * read only while mc_rerun runs (nothing holds on to it once it returns), so
+ * a single-choice proposal, one per move, needs no table on the heap. */
+typedef struct OneChange {
+  Table map;
+  TableEntry slots[4]; /* a power of two, with room for one entry (table.h) */
+} OneChange;
+
+static const Table *single_change(OneChange *c, ObjString *addr, Value v) {
+  memset(c->slots, 0, sizeof c->slots);
+  c->map.entries = c->slots;
+  c->map.count = 0;
+  c->map.cap = sizeof c->slots / sizeof c->slots[0];
+  table_set(&c->map, addr, v);
+  return &c->map;
 }
 
 static double log_sum_exp(const double *w, uint32_t n) {
@@ -320,7 +330,8 @@ static void adapt(ObjArray *cell, double log_a) {
 static MCState *propose_value(VM *vm, MCState *s, const TraceChoice *c, Value v, double log_q, bool site_pick,
                               bool correct, double *log_a_out) {
   MCMove mv;
-  MCState *n = mc_rerun(vm, s, single_change(c->addr, v), &mv);
+  OneChange change;
+  MCState *n = mc_rerun(vm, s, single_change(&change, c->addr, v), &mv);
   double log_a = -INFINITY;
   if (n) {
     log_a = mc_log_target(n) - mc_log_target(s) + log_q;
@@ -338,7 +349,8 @@ static MCState *site_step(VM *vm, const Kernel *k, MCState *s, MCStats *st, int 
   if (s->n_latent == 0) return s;
   /* the site, uniformly among the latent choices (a categorical decision) */
   InfRand *rnd = rand_of(vm);
-  double *equal = GC_MALLOC_ATOMIC(sizeof(double) * s->n_latent);
+  double few[16]; /* the weights, on the stack unless there are many */
+  double *equal = s->n_latent <= 16 ? few : GC_MALLOC_ATOMIC(sizeof(double) * s->n_latent);
   for (uint32_t j = 0; j < s->n_latent; j++) equal[j] = 1;
   uint32_t i = (uint32_t)rnd->categorical(rnd, equal, s->n_latent);
   const TraceChoice *c = mc_latent(s, i);
@@ -439,7 +451,8 @@ static Candidates candidates(VM *vm, MCState *from, ObjString *addr, ObjArray *s
     }
     if ((int)j == skip || d->cls->logpdf(vm, d, support->items[j]) == -INFINITY) continue;
     MCMove mv;
-    MCState *x = mc_rerun(vm, from, single_change(addr, support->items[j]), &mv);
+    OneChange change;
+    MCState *x = mc_rerun(vm, from, single_change(&change, addr, support->items[j]), &mv);
     if (!x) {
       /* impossible, but perhaps only for the fresh values it drew */
       if (mv.n_fresh) cs.structural = true;

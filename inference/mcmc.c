@@ -61,12 +61,7 @@ static bool last_choice_impossible(const Run *r) {
 MCState *mc_rerun(VM *vm, const MCState *s, const Table *change, MCMove *mv) {
   const Trace *old = s->trace;
   Run *r = run_new((s->run->flags & ~(unsigned)RUN_WEIGH_REPLAYED) | RUN_STOP_IF_IMPOSSIBLE);
-  r->trace = trace_new();
-  /* room for as many choices as the old run made: no regrowth on the way */
-  if (old->n > 8) {
-    r->trace->choices = GC_MALLOC(sizeof(TraceChoice) * old->n);
-    r->trace->cap = old->n;
-  }
+  r->trace = trace_new(); /* sized by its first record (run.c) */
   r->replay = change;
   r->reuse = old;
   r->reuse_marks = GC_MALLOC_ATOMIC(old->n ? old->n : 1);

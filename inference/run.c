@@ -103,8 +103,27 @@ static void weighed(Run *r, Fiber *f, const ObjSite *site, Value dist, Value val
 static void record(Run *r, ObjString *addr, Value value, Value dist, double logp, const ObjSite *site,
                    bool observed, bool reused) {
   trace_own(&r->trace);
+  Trace *t = r->trace;
+  if (t->cap == 0 && r->reuse && r->reuse->n > 0) {
+    /* a re-execution makes mostly the old run's choices: room for that many,
+     * so no regrowth on the way (trace_add would start at 8) */
+    t->choices = GC_MALLOC(sizeof(TraceChoice) * r->reuse->n);
+    t->cap = r->reuse->n;
+  }
   TraceChoice c = {addr, value, dist_keep(dist), logp, site, observed, reused};
-  trace_add(r->trace, &c);
+  trace_add(t, &c);
+}
+
+/* The distribution to record for a choice made again at the address of the
+ * old trace's choice `old`: the old choice's own when the new one is the
+ * same (same class, parameters and derived data: a prior the change did not
+ * touch), else the new one (which record keeps). Re-execution then copies
+ * no scratch distribution for such choices on every move. */
+static Value reused_dist(Value dist, const TraceChoice *old) {
+  const ObjDist *d = AS_DIST(dist), *o = AS_DIST(old->dist);
+  if (d->cls == o->cls && memcmp(d->p, o->p, sizeof d->p) == 0 && d->a == o->a && d->b == o->b && d->aux == o->aux)
+    return old->dist;
+  return dist;
 }
 
 /* sample when enumerating, tracing or replaying */
@@ -138,11 +157,15 @@ static __attribute__((noinline)) Value sample_general(VM *vm, Fiber *f, const Ch
   Value v;
   double lp;
   bool reused = false;
+  Value dist = c->dist; /* to record */
   const TraceChoice *old;
-  if (r->replay && table_get(r->replay, addr, &v)) reused = true;
-  else if (r->reuse && (old = trace_find(r->reuse, addr)) && !old->observed && AS_DIST(old->dist)->cls == d->cls) {
+  if (r->replay && table_get(r->replay, addr, &v)) {
+    reused = true;
+    if (r->reuse && (old = trace_find(r->reuse, addr)) && !old->observed) dist = reused_dist(c->dist, old);
+  } else if (r->reuse && (old = trace_find(r->reuse, addr)) && !old->observed && AS_DIST(old->dist)->cls == d->cls) {
     v = old->value;
     reused = true;
+    dist = reused_dist(c->dist, old);
     if (r->reuse_marks) r->reuse_marks[old - r->reuse->choices] = 1;
   }
   if (reused) {
@@ -159,7 +182,7 @@ static __attribute__((noinline)) Value sample_general(VM *vm, Fiber *f, const Ch
     v = rand_draw(vm, d);
     lp = d->cls->logpdf(vm, d, v);
   }
-  if (r->trace) record(r, addr, v, c->dist, lp, c->site, false, reused);
+  if (r->trace) record(r, addr, v, dist, lp, c->site, false, reused);
   return v;
 }
 
@@ -196,11 +219,13 @@ static __attribute__((noinline)) void observe_addressed(VM *vm, Fiber *f, const 
   if (flags & RUN_SUSPEND) f->suspend = true;
 }
 
-/* The plain case (SMC, importance: no trace, no replay) kept short, as it
- * runs once per particle per step. */
+/* The plain case kept short, as it runs once per particle per step (SMC,
+ * importance) or once per observe per move (MCMC): observes need an address
+ * only for validation's overrides, or when a trace records them or a replay
+ * map may give their values, which RUN_UNRECORDED_OBSERVES rules out. */
 static void on_observe(VM *vm, Fiber *f, const Choice *c, Value v) {
   Run *r = f->hdata;
-  if (vm->rt->observe_override || r->trace || r->replay) {
+  if (vm->rt->observe_override || ((r->trace || r->replay) && !(r->flags & RUN_UNRECORDED_OBSERVES))) {
     observe_addressed(vm, f, c, v);
     return;
   }
