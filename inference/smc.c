@@ -62,7 +62,9 @@ void smc_sweep(VM *vm, Value model, const SmcConfig *c, Population *pop, const c
       fprintf(stderr, "%s: step %zu, ESS %.1f of %zu%s\n", who, pop->steps, ess, pop->n, resampled ? ", resampled" : "");
     }
   }
-  if (vm->rt->verbose) fprintf(stderr, "%s: %zu steps, %zu resamplings\n", who, pop->steps, pop->resamples);
+  if (vm->rt->verbose)
+    fprintf(stderr, "%s: %zu step%s, %zu resampling%s\n", who, pop->steps, pop->steps == 1 ? "" : "s", pop->resamples,
+            pop->resamples == 1 ? "" : "s");
 }
 
 static Value smc_run(VM *vm, Value model, const Method *m) {
