@@ -11,7 +11,7 @@ ObjDist *dist_new(VM *vm, const DistClass *cls) {
   ObjDist *d = vm->dist_scratch;
   if (d) {
     vm->dist_scratch = NULL; /* one constructor call, one distribution */
-    memset(d, 0, sizeof *d);
+    /* every field is set here or below: no need to clear the slot first */
     d->obj.type = OBJ_DIST;
     d->obj.flags = OBJF_TEMP;
   } else {
