@@ -45,6 +45,8 @@ static const char *help_text =
     "  let post = infer(coin, mh({samples: 2000}));   summary(post)\n"
     "Methods: enumerate, rejection, importance, smc, pgibbs, pmmh, pimh, mh.\n"
     "validate(coin, mh()) checks a method by simulation-based calibration.\n"
+    "New to Bayesian modelling? docs/tutorial.md in the ppl sources starts\n"
+    "from the beginning; docs/language.md and docs/inference.md are the guides.\n"
     "\n"
     "  :help        this text\n"
     "  :load FILE   run a file in this session (its definitions stay)\n"
