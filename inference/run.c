@@ -109,6 +109,7 @@ static void record(Run *r, ObjString *addr, Value value, Value dist, double logp
      * so no regrowth on the way (trace_add would start at 8) */
     t->choices = GC_MALLOC(sizeof(TraceChoice) * r->reuse->n);
     t->cap = r->reuse->n;
+    table_reserve(&t->index, r->reuse->n);
   }
   TraceChoice c = {addr, value, dist_keep(dist), logp, site, observed, reused};
   trace_add(t, &c);

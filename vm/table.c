@@ -25,10 +25,9 @@ bool table_get(const Table *t, const ObjString *key, Value *out) {
   return true;
 }
 
-static void grow(Table *t) {
-  uint32_t cap = t->cap ? t->cap * 2 : 16;
+/* Rehashes into cap slots (a power of two; GC_MALLOC clears them). */
+static void resize(Table *t, uint32_t cap) {
   TableEntry *entries = GC_MALLOC(sizeof(TableEntry) * cap);
-  memset(entries, 0, sizeof(TableEntry) * cap);
   for (uint32_t i = 0; i < t->cap; i++) {
     TableEntry *old = &t->entries[i];
     if (!old->key) continue;
@@ -36,6 +35,15 @@ static void grow(Table *t) {
   }
   t->entries = entries;
   t->cap = cap;
+}
+
+static void grow(Table *t) { resize(t, t->cap ? t->cap * 2 : 16); }
+
+void table_reserve(Table *t, uint32_t n) {
+  if (t->cap != 0) return;
+  uint32_t cap = 4;
+  while (n * 4 > cap * 3) cap *= 2;
+  resize(t, cap);
 }
 
 bool table_set(Table *t, ObjString *key, Value value) {

@@ -21,6 +21,9 @@ typedef struct Table {
 
 void table_init(Table *t);
 bool table_get(const Table *t, const ObjString *key, Value *out);
+/* Makes room for n entries in a table that has no room yet (a table that
+ * has is left alone); without it the first entry makes room for 12. */
+void table_reserve(Table *t, uint32_t n);
 /* Returns true when the key was new. */
 bool table_set(Table *t, ObjString *key, Value value);
 /* Finds a string with these characters (for interning), or NULL. */
