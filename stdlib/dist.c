@@ -402,10 +402,21 @@ double dist_beta_inc(double a, double b, double x, double y) {
   return 1 - exp(dist_binomial_lpmf(b, a, y, x)) * (a / (a + b)) * beta_cf(b, a, y);
 }
 
+/* The last arguments and result, per thread: a beta prior is scored with
+ * the same a and b on every run of a model (every MCMC move), and the
+ * function costs more than the rest of the density. */
+static _Thread_local double lbeta_a __attribute__((tls_model("initial-exec"))) = -1; /* no argument */
+static _Thread_local double lbeta_b __attribute__((tls_model("initial-exec")));
+static _Thread_local double lbeta_ab __attribute__((tls_model("initial-exec")));
+
 double dist_lbeta(double a, double b) {
+  if (a == lbeta_a && b == lbeta_b) return lbeta_ab;
   gsl_sf_result r;
-  if (gsl_sf_lnbeta_e(a, b, &r) == GSL_SUCCESS) return r.val;
-  return dist_lgamma(a) + dist_lgamma(b) - dist_lgamma(a + b);
+  double v = gsl_sf_lnbeta_e(a, b, &r) == GSL_SUCCESS ? r.val : dist_lgamma(a) + dist_lgamma(b) - dist_lgamma(a + b);
+  lbeta_a = a;
+  lbeta_b = b;
+  lbeta_ab = v;
+  return v;
 }
 
 double dist_log1p_sq(double t) {

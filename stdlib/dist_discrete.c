@@ -66,14 +66,29 @@ static Value bernoulli_sample(VM *vm, const ObjDist *d) {
   return val_bool(gsl_rng_uniform(vm->rng) < d->p[0]);
 }
 
+/* log p and log(1 - p) of the last p, per thread: a model observes many
+ * flips with one p (observe(bernoulli(p), f) in a loop). No p is -1. */
+static _Thread_local double bern_p __attribute__((tls_model("initial-exec"))) = -1;
+static _Thread_local double bern_log_p __attribute__((tls_model("initial-exec")));
+static _Thread_local double bern_log_q __attribute__((tls_model("initial-exec")));
+
+static double bernoulli_log_mass(double p, bool heads) {
+  if (p != bern_p) {
+    bern_p = p;
+    bern_log_p = log(p);
+    bern_log_q = log1p(-p);
+  }
+  return heads ? bern_log_p : bern_log_q;
+}
+
 static double bernoulli_logpdf(VM *vm, const ObjDist *d, Value v) {
   double p = d->p[0];
-  if (v == VAL_TRUE) return log(p);
-  if (v == VAL_FALSE) return log1p(-p);
+  if (v == VAL_TRUE) return bernoulli_log_mass(p, true);
+  if (v == VAL_FALSE) return bernoulli_log_mass(p, false);
   if (!val_is_num(v)) dist_value_error(vm, d, "a boolean (or 1 or 0)", v);
   double x = val_as_num(v);
-  if (x == 1) return log(p);
-  if (x == 0) return log1p(-p);
+  if (x == 1) return bernoulli_log_mass(p, true);
+  if (x == 0) return bernoulli_log_mass(p, false);
   return x != x ? x : -INFINITY;
 }
 
@@ -108,7 +123,10 @@ static const DistClass bernoulli_class = {
 static Value b_bernoulli(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &bernoulli_class);
-  d->p[0] = dist_arg_prob(vm, "bernoulli", args, 0, "p");
+  /* the common case inline (a number in [0, 1]); dist_arg_prob raises the errors */
+  d->p[0] = val_is_num(args[0]) && val_as_num(args[0]) >= 0 && val_as_num(args[0]) <= 1
+                ? val_as_num(args[0])
+                : dist_arg_prob(vm, "bernoulli", args, 0, "p");
   return val_obj(d);
 }
 
