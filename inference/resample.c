@@ -8,9 +8,10 @@ const char *const resample_names[] = {"multinomial", "systematic", "stratified",
 /* Inverts the cumulative weights at increasing points u[0] <= u[1] <= ...
  * in [0, 1): out[k] is the first i with u[k] < w[0] + ... + w[i]. An
  * Inverter carries the running sum over from one batch of points to the
- * next, so that systematic and stratified resampling make their points a
- * batch at a time. (Branch-free forms of this merge were measured slower:
- * their dependency chains cost more than the mispredicted branches.) */
+ * next, so that stratified resampling makes its points a batch at a time.
+ * (Branch-free forms of this merge were measured slower: their dependency
+ * chains cost more than the mispredicted branches. Systematic resampling,
+ * whose points have a closed form, avoids the merge altogether.) */
 typedef struct Inverter {
   const double *w;
   size_t n, i;
