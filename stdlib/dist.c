@@ -34,19 +34,19 @@ void dist_param_error(VM *vm, const char *fn, const char *param, const char *con
   vm_error(vm, "%s: %s must be %s, got %s", fn, param, cond, text);
 }
 
-double dist_arg_finite(VM *vm, const char *fn, const Value *args, int i, const char *param) {
+double dist_check_finite(VM *vm, const char *fn, const Value *args, int i, const char *param) {
   double x = vm_arg_num(vm, fn, args, i);
   if (!isfinite(x)) dist_param_error(vm, fn, param, "finite", args[i]);
   return x;
 }
 
-double dist_arg_positive(VM *vm, const char *fn, const Value *args, int i, const char *param) {
-  double x = dist_arg_finite(vm, fn, args, i, param);
+double dist_check_positive(VM *vm, const char *fn, const Value *args, int i, const char *param) {
+  double x = dist_check_finite(vm, fn, args, i, param);
   if (!(x > 0)) dist_param_error(vm, fn, param, "> 0", args[i]);
   return x;
 }
 
-double dist_arg_prob(VM *vm, const char *fn, const Value *args, int i, const char *param) {
+double dist_check_prob(VM *vm, const char *fn, const Value *args, int i, const char *param) {
   double x = vm_arg_num(vm, fn, args, i);
   if (!(x >= 0 && x <= 1)) dist_param_error(vm, fn, param, "in [0, 1]", args[i]);
   return x;
@@ -122,11 +122,6 @@ void dist_value_error(VM *vm, const ObjDist *d, const char *want, Value x) {
   snprintf(text, sizeof text, "%s", sb.data);
   sb_free(&sb);
   vm_error(vm, "%s: logpdf needs %s, got %s", d->cls->name, want, text);
-}
-
-double dist_value_num(VM *vm, const ObjDist *d, Value x) {
-  if (!val_is_num(x)) dist_value_error(vm, d, "a number", x);
-  return val_as_num(x);
 }
 
 bool dist_is_count(double x) { return x >= 0 && x == floor(x) && isfinite(x); }

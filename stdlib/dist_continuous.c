@@ -20,27 +20,6 @@
 
 static Value num(double x) { return val_num(x); }
 
-/* The checks of dist_impl.h, with the common case (a finite number) inlined:
- * a model builds a distribution at nearly every random choice (normal(mu, 1)
- * in its inner loop), and the calls cost more than the family's own work.
- * Anything else goes to the versions in dist.c, which raise the errors. */
-static inline double arg_finite(VM *vm, const char *fn, const Value *args, int i, const char *param) {
-  if (val_is_num(args[i]) && isfinite(val_as_num(args[i]))) return val_as_num(args[i]);
-  return dist_arg_finite(vm, fn, args, i, param);
-}
-
-static inline double arg_positive(VM *vm, const char *fn, const Value *args, int i, const char *param) {
-  if (val_is_num(args[i])) {
-    double x = val_as_num(args[i]);
-    if (isfinite(x) && x > 0) return x;
-  }
-  return dist_arg_positive(vm, fn, args, i, param);
-}
-
-static inline double value_num(VM *vm, const ObjDist *d, Value x) {
-  return val_is_num(x) ? val_as_num(x) : dist_value_num(vm, d, x);
-}
-
 /* ---------------------------------------------------------------- normal */
 
 static Value normal_sample(VM *vm, const ObjDist *d) {
@@ -58,7 +37,7 @@ static _Thread_local double last_log_sigma __attribute__((tls_model("initial-exe
 
 static double normal_logpdf(VM *vm, const ObjDist *d, Value v) {
   double sigma = d->p[1];
-  double z = (value_num(vm, d, v) - d->p[0]) / sigma;
+  double z = (dist_value_num(vm, d, v) - d->p[0]) / sigma;
   if (sigma != last_sigma) {
     last_sigma = sigma;
     last_log_sigma = log(sigma);
@@ -105,8 +84,8 @@ static const DistClass normal_class = {
 static Value b_normal(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &normal_class);
-  d->p[0] = arg_finite(vm, "normal", args, 0, "mu");
-  d->p[1] = arg_positive(vm, "normal", args, 1, "sigma");
+  d->p[0] = dist_arg_finite(vm, "normal", args, 0, "mu");
+  d->p[1] = dist_arg_positive(vm, "normal", args, 1, "sigma");
   return val_obj(d);
 }
 
@@ -117,7 +96,7 @@ static Value lognormal_sample(VM *vm, const ObjDist *d) {
 }
 
 static double lognormal_logpdf(VM *vm, const ObjDist *d, Value v) {
-  double x = value_num(vm, d, v);
+  double x = dist_value_num(vm, d, v);
   if (!(x > 0)) return x <= 0 ? -INFINITY : x;
   double lx = log(x);
   double z = (lx - d->p[0]) / d->p[1];
@@ -161,8 +140,8 @@ static const DistClass lognormal_class = {
 static Value b_lognormal(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &lognormal_class);
-  d->p[0] = arg_finite(vm, "lognormal", args, 0, "mu");
-  d->p[1] = arg_positive(vm, "lognormal", args, 1, "sigma");
+  d->p[0] = dist_arg_finite(vm, "lognormal", args, 0, "mu");
+  d->p[1] = dist_arg_positive(vm, "lognormal", args, 1, "sigma");
   return val_obj(d);
 }
 
@@ -173,7 +152,7 @@ static Value uniform_sample(VM *vm, const ObjDist *d) {
 }
 
 static double uniform_logpdf(VM *vm, const ObjDist *d, Value v) {
-  double x = value_num(vm, d, v);
+  double x = dist_value_num(vm, d, v);
   if (x != x) return x;
   if (x < d->p[0] || x > d->p[1]) return -INFINITY;
   return -log(d->p[1] - d->p[0]);
@@ -218,8 +197,8 @@ static const DistClass uniform_class = {
 static Value b_uniform(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &uniform_class);
-  d->p[0] = arg_finite(vm, "uniform", args, 0, "lo");
-  d->p[1] = arg_finite(vm, "uniform", args, 1, "hi");
+  d->p[0] = dist_arg_finite(vm, "uniform", args, 0, "lo");
+  d->p[1] = dist_arg_finite(vm, "uniform", args, 1, "hi");
   if (!(d->p[1] > d->p[0])) dist_param_error(vm, "uniform", "hi", "> lo", args[1]);
   if (!isfinite(d->p[1] - d->p[0])) dist_param_error(vm, "uniform", "hi - lo", "finite", num(d->p[1] - d->p[0]));
   return val_obj(d);
@@ -232,7 +211,7 @@ static Value exponential_sample(VM *vm, const ObjDist *d) {
 }
 
 static double exponential_logpdf(VM *vm, const ObjDist *d, Value v) {
-  double x = value_num(vm, d, v);
+  double x = dist_value_num(vm, d, v);
   if (x < 0) return -INFINITY;
   return log(d->p[0]) - d->p[0] * x;
 }
@@ -273,7 +252,7 @@ static const DistClass exponential_class = {
 static Value b_exponential(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &exponential_class);
-  d->p[0] = arg_positive(vm, "exponential", args, 0, "rate");
+  d->p[0] = dist_arg_positive(vm, "exponential", args, 0, "rate");
   return val_obj(d);
 }
 
@@ -296,7 +275,7 @@ static double gamma_lpdf(double x, double a, double b) {
 }
 
 static double gamma_logpdf(VM *vm, const ObjDist *d, Value v) {
-  return gamma_lpdf(value_num(vm, d, v), d->p[0], d->p[1]);
+  return gamma_lpdf(dist_value_num(vm, d, v), d->p[0], d->p[1]);
 }
 
 static Value gamma_mean(VM *vm, const ObjDist *d) {
@@ -334,8 +313,8 @@ static const DistClass gamma_class = {
 static Value b_gamma(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &gamma_class);
-  d->p[0] = arg_positive(vm, "gamma", args, 0, "shape");
-  d->p[1] = arg_positive(vm, "gamma", args, 1, "rate");
+  d->p[0] = dist_arg_positive(vm, "gamma", args, 0, "shape");
+  d->p[1] = dist_arg_positive(vm, "gamma", args, 1, "rate");
   return val_obj(d);
 }
 
@@ -347,7 +326,7 @@ static Value inverse_gamma_sample(VM *vm, const ObjDist *d) {
 
 /* 1 / X ~ gamma(shape, rate = scale), and |d(1/x)/dx| = 1 / x^2 */
 static double inverse_gamma_logpdf(VM *vm, const ObjDist *d, Value v) {
-  double x = value_num(vm, d, v);
+  double x = dist_value_num(vm, d, v);
   if (!(x > 0)) return x <= 0 ? -INFINITY : x;
   if (x == INFINITY) return -INFINITY;
   return gamma_lpdf(1 / x, d->p[0], d->p[1]) - 2 * log(x);
@@ -393,8 +372,8 @@ static const DistClass inverse_gamma_class = {
 static Value b_inverse_gamma(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &inverse_gamma_class);
-  d->p[0] = arg_positive(vm, "inverse_gamma", args, 0, "shape");
-  d->p[1] = arg_positive(vm, "inverse_gamma", args, 1, "scale");
+  d->p[0] = dist_arg_positive(vm, "inverse_gamma", args, 0, "shape");
+  d->p[1] = dist_arg_positive(vm, "inverse_gamma", args, 1, "scale");
   return val_obj(d);
 }
 
@@ -403,7 +382,7 @@ static Value b_inverse_gamma(VM *vm, int argc, const Value *args) {
 static Value beta_sample(VM *vm, const ObjDist *d) { return num(gsl_ran_beta(vm->rng, d->p[0], d->p[1])); }
 
 static double beta_logpdf(VM *vm, const ObjDist *d, Value v) {
-  double x = value_num(vm, d, v);
+  double x = dist_value_num(vm, d, v);
   double a = d->p[0], b = d->p[1];
   if (x < 0 || x > 1) return -INFINITY;
   /* for a, b > 2, (a + b - 1) times the binomial mass of a - 1 successes
@@ -449,8 +428,8 @@ static const DistClass beta_class = {
 static Value b_beta(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &beta_class);
-  d->p[0] = arg_positive(vm, "beta", args, 0, "a");
-  d->p[1] = arg_positive(vm, "beta", args, 1, "b");
+  d->p[0] = dist_arg_positive(vm, "beta", args, 0, "a");
+  d->p[1] = dist_arg_positive(vm, "beta", args, 1, "b");
   return val_obj(d);
 }
 
@@ -461,7 +440,7 @@ static Value student_t_sample(VM *vm, const ObjDist *d) {
 }
 
 static double student_t_logpdf(VM *vm, const ObjDist *d, Value v) {
-  double x = value_num(vm, d, v);
+  double x = dist_value_num(vm, d, v);
   double nu = d->p[0], z = (x - d->p[1]) / d->p[2];
   return dist_lnpoch(0.5 * nu, 0.5) - 0.5 * log(nu) - 0.5 * DIST_LOG_PI - log(d->p[2]) -
          0.5 * (nu + 1) * dist_log1p_sq(z / sqrt(nu));
@@ -504,9 +483,9 @@ static const DistClass student_t_class = {
 static Value b_student_t(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &student_t_class);
-  d->p[0] = arg_positive(vm, "student_t", args, 0, "nu");
-  d->p[1] = arg_finite(vm, "student_t", args, 1, "mu");
-  d->p[2] = arg_positive(vm, "student_t", args, 2, "sigma");
+  d->p[0] = dist_arg_positive(vm, "student_t", args, 0, "nu");
+  d->p[1] = dist_arg_finite(vm, "student_t", args, 1, "mu");
+  d->p[2] = dist_arg_positive(vm, "student_t", args, 2, "sigma");
   return val_obj(d);
 }
 
@@ -517,7 +496,7 @@ static Value cauchy_sample(VM *vm, const ObjDist *d) {
 }
 
 static double cauchy_logpdf(VM *vm, const ObjDist *d, Value v) {
-  double z = (value_num(vm, d, v) - d->p[0]) / d->p[1];
+  double z = (dist_value_num(vm, d, v) - d->p[0]) / d->p[1];
   return -DIST_LOG_PI - log(d->p[1]) - dist_log1p_sq(z);
 }
 
@@ -546,8 +525,8 @@ static const DistClass cauchy_class = {
 static Value b_cauchy(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &cauchy_class);
-  d->p[0] = arg_finite(vm, "cauchy", args, 0, "mu");
-  d->p[1] = arg_positive(vm, "cauchy", args, 1, "sigma");
+  d->p[0] = dist_arg_finite(vm, "cauchy", args, 0, "mu");
+  d->p[1] = dist_arg_positive(vm, "cauchy", args, 1, "sigma");
   return val_obj(d);
 }
 
@@ -558,7 +537,7 @@ static Value half_normal_sample(VM *vm, const ObjDist *d) {
 }
 
 static double half_normal_logpdf(VM *vm, const ObjDist *d, Value v) {
-  double x = value_num(vm, d, v);
+  double x = dist_value_num(vm, d, v);
   if (x < 0) return -INFINITY;
   double z = x / d->p[0];
   return DIST_LOG_2 - 0.5 * z * z - log(d->p[0]) - DIST_LOG_SQRT_2PI;
@@ -607,7 +586,7 @@ static const DistClass half_normal_class = {
 static Value b_half_normal(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &half_normal_class);
-  d->p[0] = arg_positive(vm, "half_normal", args, 0, "sigma");
+  d->p[0] = dist_arg_positive(vm, "half_normal", args, 0, "sigma");
   return val_obj(d);
 }
 
@@ -618,7 +597,7 @@ static Value half_cauchy_sample(VM *vm, const ObjDist *d) {
 }
 
 static double half_cauchy_logpdf(VM *vm, const ObjDist *d, Value v) {
-  double x = value_num(vm, d, v);
+  double x = dist_value_num(vm, d, v);
   if (x < 0) return -INFINITY;
   return DIST_LOG_2 - DIST_LOG_PI - log(d->p[0]) - dist_log1p_sq(x / d->p[0]);
 }
@@ -655,7 +634,7 @@ static const DistClass half_cauchy_class = {
 static Value b_half_cauchy(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &half_cauchy_class);
-  d->p[0] = arg_positive(vm, "half_cauchy", args, 0, "sigma");
+  d->p[0] = dist_arg_positive(vm, "half_cauchy", args, 0, "sigma");
   return val_obj(d);
 }
 
@@ -666,7 +645,7 @@ static Value laplace_sample(VM *vm, const ObjDist *d) {
 }
 
 static double laplace_logpdf(VM *vm, const ObjDist *d, Value v) {
-  double x = value_num(vm, d, v);
+  double x = dist_value_num(vm, d, v);
   return -DIST_LOG_2 - log(d->p[1]) - fabs(x - d->p[0]) / d->p[1];
 }
 
@@ -707,8 +686,8 @@ static const DistClass laplace_class = {
 static Value b_laplace(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &laplace_class);
-  d->p[0] = arg_finite(vm, "laplace", args, 0, "mu");
-  d->p[1] = arg_positive(vm, "laplace", args, 1, "b");
+  d->p[0] = dist_arg_finite(vm, "laplace", args, 0, "mu");
+  d->p[1] = dist_arg_positive(vm, "laplace", args, 1, "b");
   return val_obj(d);
 }
 

@@ -123,10 +123,7 @@ static const DistClass bernoulli_class = {
 static Value b_bernoulli(VM *vm, int argc, const Value *args) {
   (void)argc;
   ObjDist *d = dist_new(vm, &bernoulli_class);
-  /* the common case inline (a number in [0, 1]); dist_arg_prob raises the errors */
-  d->p[0] = val_is_num(args[0]) && val_as_num(args[0]) >= 0 && val_as_num(args[0]) <= 1
-                ? val_as_num(args[0])
-                : dist_arg_prob(vm, "bernoulli", args, 0, "p");
+  d->p[0] = dist_arg_prob(vm, "bernoulli", args, 0, "p");
   return val_obj(d);
 }
 

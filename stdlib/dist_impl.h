@@ -38,12 +38,30 @@ void dist_install_multi(VM *vm);
 
 /* "fn: param must be cond, got <value>" */
 _Noreturn void dist_param_error(VM *vm, const char *fn, const char *param, const char *cond, Value got);
+/* The common parameter checks are inline for the common case, a number
+ * that passes: a model builds a distribution at nearly every random choice
+ * (normal(mu, 1) in its inner loop), and a call cost more than the family's
+ * own work. Anything else goes to the full check in dist.c
+ * (dist_check_*), which raises the error. */
+double dist_check_finite(VM *vm, const char *fn, const Value *args, int i, const char *param);
+double dist_check_positive(VM *vm, const char *fn, const Value *args, int i, const char *param);
+double dist_check_prob(VM *vm, const char *fn, const Value *args, int i, const char *param);
+
 /* args[i] as a number (else a type error), finite (else a parameter error). */
-double dist_arg_finite(VM *vm, const char *fn, const Value *args, int i, const char *param);
+static inline double dist_arg_finite(VM *vm, const char *fn, const Value *args, int i, const char *param) {
+  if (val_is_num(args[i]) && isfinite(val_as_num(args[i]))) return val_as_num(args[i]);
+  return dist_check_finite(vm, fn, args, i, param);
+}
 /* ... and > 0 */
-double dist_arg_positive(VM *vm, const char *fn, const Value *args, int i, const char *param);
+static inline double dist_arg_positive(VM *vm, const char *fn, const Value *args, int i, const char *param) {
+  if (val_is_num(args[i]) && val_as_num(args[i]) > 0 && val_as_num(args[i]) < INFINITY) return val_as_num(args[i]);
+  return dist_check_positive(vm, fn, args, i, param);
+}
 /* ... and in [0, 1] */
-double dist_arg_prob(VM *vm, const char *fn, const Value *args, int i, const char *param);
+static inline double dist_arg_prob(VM *vm, const char *fn, const Value *args, int i, const char *param) {
+  if (val_is_num(args[i]) && val_as_num(args[i]) >= 0 && val_as_num(args[i]) <= 1) return val_as_num(args[i]);
+  return dist_check_prob(vm, fn, args, i, param);
+}
 /* ... a whole number in [lo, hi]: "must be a whole number", "must be >= lo" */
 double dist_arg_whole(VM *vm, const char *fn, const Value *args, int i, const char *param, double lo, double hi);
 
@@ -56,10 +74,13 @@ uint32_t dist_pick(VM *vm, const double *cum, uint32_t n);
 
 /* ---------------------------------------------------------------- values */
 
-/* x as a number, or the runtime error "name: logpdf needs a number, got ..." */
-double dist_value_num(VM *vm, const ObjDist *d, Value x);
 /* "name: logpdf needs <want>, got <description of x>" */
 _Noreturn void dist_value_error(VM *vm, const ObjDist *d, const char *want, Value x);
+/* x as a number, or the runtime error "name: logpdf needs a number, got ..." */
+static inline double dist_value_num(VM *vm, const ObjDist *d, Value x) {
+  if (!val_is_num(x)) dist_value_error(vm, d, "a number", x);
+  return val_as_num(x);
+}
 /* x is a whole number >= 0 */
 bool dist_is_count(double x);
 
