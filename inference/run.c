@@ -77,14 +77,16 @@ static ObjString *choice_address(VM *vm, Fiber *f, Run *r, const Choice *c) {
 
 /* Bookkeeping after a weight update: what first made the weight zero, what
  * first weighed more than 1, and whether enumeration can drop this run.
- * Only needed when one of those happens (noted() says when); most weight
- * updates are finite and need nothing. */
-static inline bool noted(const Run *r, const Fiber *f, double log_w) {
-  return f->log_weight == -INFINITY || (log_w > 0 && (r->flags & RUN_NOTE_POSITIVE));
+ * weighed() is inline and most weight updates, finite and not noted as
+ * positive, need nothing more; note_weight does the rest. */
+static __attribute__((noinline)) void note_weight(Run *r, Fiber *f, const ObjSite *site, Value dist, Value value,
+                                                  double log_w);
+
+static inline void weighed(Run *r, Fiber *f, const ObjSite *site, Value dist, Value value, double log_w) {
+  if (f->log_weight == -INFINITY || (log_w > 0 && (r->flags & RUN_NOTE_POSITIVE))) note_weight(r, f, site, dist, value, log_w);
 }
 
-static void weighed(Run *r, Fiber *f, const ObjSite *site, Value dist, Value value, double log_w) {
-  if (!noted(r, f, log_w)) return;
+static void note_weight(Run *r, Fiber *f, const ObjSite *site, Value dist, Value value, double log_w) {
   if (log_w > 0 && (r->flags & RUN_NOTE_POSITIVE) && !run_notes(r)->positive_site) {
     RunNotes *n = new_notes(r);
     n->positive_site = site;
@@ -195,29 +197,32 @@ static Value on_sample(VM *vm, Fiber *f, const Choice *c) {
   return rand_draw(vm, AS_DIST(c->dist));
 }
 
-/* observe with addresses: validation's data overrides, traces, replays. */
+/* A weight event (observe, factor, condition) of log weight log_w: the
+ * weight, unless evidence is ignored, then what follows every event. */
+static inline void weigh_event(Run *r, Fiber *f, const ObjSite *site, Value dist, Value value, double log_w) {
+  if (!(r->flags & (RUN_IGNORE_EVIDENCE | RUN_SIMULATE_OBSERVES))) {
+    f->log_weight += log_w;
+    weighed(r, f, site, dist, value, log_w);
+  }
+  r->n_weighed++;
+  if (r->flags & RUN_SUSPEND) f->suspend = true;
+}
+
+/* observe with an address: validation's data overrides, or a trace that
+ * records observes, or a replay map that may give their values. */
 static __attribute__((noinline)) void observe_addressed(VM *vm, Fiber *f, const Choice *c, Value v) {
   Run *r = f->hdata;
   ObjDist *d = AS_DIST(c->dist);
-  unsigned flags = r->flags;
-  ObjString *addr = NULL;
   /* validation replaces the model's data, by address, in every run */
   const Table *data = vm->rt->observe_override;
-  if (data || ((r->trace || r->replay) && !(flags & RUN_UNRECORDED_OBSERVES))) {
-    addr = choice_address(vm, f, r, c);
-    Value given;
-    if (flags & RUN_SIMULATE_OBSERVES) v = rand_draw(vm, d);
-    else if (r->replay && table_get(r->replay, addr, &given)) v = given;
-    else if (data && table_get(data, addr, &given)) v = given;
-  }
+  ObjString *addr = choice_address(vm, f, r, c);
+  Value given;
+  if (r->flags & RUN_SIMULATE_OBSERVES) v = rand_draw(vm, d);
+  else if (r->replay && table_get(r->replay, addr, &given)) v = given;
+  else if (data && table_get(data, addr, &given)) v = given;
   double lp = d->cls->logpdf(vm, d, v);
-  if (!(flags & (RUN_IGNORE_EVIDENCE | RUN_SIMULATE_OBSERVES))) {
-    f->log_weight += lp;
-    if (noted(r, f, lp)) weighed(r, f, c->site, c->dist, v, lp);
-  }
-  if (addr && r->trace) record(r, addr, v, c->dist, lp, c->site, true, false);
-  r->n_weighed++;
-  if (flags & RUN_SUSPEND) f->suspend = true;
+  if (r->trace) record(r, addr, v, c->dist, lp, c->site, true, false);
+  weigh_event(r, f, c->site, c->dist, v, lp);
 }
 
 /* The plain case kept short, as it runs once per particle per step (SMC,
@@ -231,24 +236,13 @@ static void on_observe(VM *vm, Fiber *f, const Choice *c, Value v) {
     return;
   }
   ObjDist *d = AS_DIST(c->dist);
-  double lp = d->cls->logpdf(vm, d, v);
-  if (!(r->flags & (RUN_IGNORE_EVIDENCE | RUN_SIMULATE_OBSERVES))) {
-    f->log_weight += lp;
-    if (noted(r, f, lp)) weighed(r, f, c->site, c->dist, v, lp);
-  }
-  r->n_weighed++;
-  if (r->flags & RUN_SUSPEND) f->suspend = true;
+  weigh_event(r, f, c->site, c->dist, v, d->cls->logpdf(vm, d, v));
 }
 
 static void on_factor(VM *vm, Fiber *f, const Choice *c, double log_w) {
   (void)vm;
   Run *r = f->hdata;
-  if (!(r->flags & RUN_IGNORE_EVIDENCE) && !(r->flags & RUN_SIMULATE_OBSERVES)) {
-    f->log_weight += log_w;
-    weighed(r, f, c->site, VAL_NIL, c->site->op == SITE_CONDITION ? VAL_FALSE : val_num(log_w), log_w);
-  }
-  r->n_weighed++;
-  if (r->flags & RUN_SUSPEND) f->suspend = true;
+  weigh_event(r, f, c->site, VAL_NIL, c->site->op == SITE_CONDITION ? VAL_FALSE : val_num(log_w), log_w);
 }
 
 const Handler run_handler = {"run", on_sample, on_observe, on_factor};
